@@ -1,0 +1,241 @@
+/* fortrolig-milter: options, start-up, privilege drop and signals.
+ * libmilter's own signal thread treats SIGHUP as "stop", so the main thread
+ * waits for HUP/TERM/INT itself: Linux hands a process signal to the main
+ * thread first when it is waiting in sigwait(), and smfi_main() runs in a
+ * second thread. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "fbuf.h"
+#include "flog.h"
+#include "fm.h"
+#include "fmsg.h"
+
+struct fm_opts {
+	const char *conf;
+	const char *socket;
+	const char *pidfile;
+	int foreground;
+	int check;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: fortrolig-milter [-c conf] [-p socket] [-P pidfile] [-f] [-n]\n"
+	    "  -c conf     configuration file (default %s)\n"
+	    "  -p socket   milter socket, e.g. inet:8894@127.0.0.1 or unix:/run/fortrolig/milter.sock\n"
+	    "  -P pidfile  write the process id here\n"
+	    "  -f          stay in the foreground and log to stderr as well\n"
+	    "  -n          check the configuration and exit\n", FORTROLIG_CONF);
+}
+
+static int
+parse_opts(int argc, char **argv, struct fm_opts *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = FORTROLIG_CONF;
+	while ((ch = getopt(argc, argv, "c:p:P:fnh")) != -1) {
+		switch (ch) {
+		case 'c': o->conf = optarg; break;
+		case 'p': o->socket = optarg; break;
+		case 'P': o->pidfile = optarg; break;
+		case 'f': o->foreground = 1; break;
+		case 'n': o->check = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+daemonise(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	if (chdir("/") != 0)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static void *
+milter_thread(void *arg)
+{
+	pthread_t main_thread = *(pthread_t *)arg;
+	int r = smfi_main();
+
+	flog(NULL, r == MI_SUCCESS ? LOG_INFO : LOG_ERR, "milter loop ended (%s)",
+	    r == MI_SUCCESS ? "ok" : "error");
+	pthread_kill(main_thread, SIGTERM);   /* wake the signal loop */
+	return NULL;
+}
+
+static void
+reload(struct fm_snap *snap, const char *path)
+{
+	char err[1024];
+	struct fconf *c = fconf_load(path, FORTROLIG_WORDS, err, sizeof(err));
+
+	if (c == NULL) {
+		flog(NULL, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	fm_snap_swap(snap, c);
+	flog(NULL, LOG_INFO, "configuration reloaded from %s", path);
+}
+
+static int
+signal_loop(struct fm_snap *snap, const char *conf, const sigset_t *set)
+{
+	for (;;) {
+		int sig = 0;
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(snap, conf);
+			continue;
+		}
+		flog(NULL, LOG_INFO, "signal %d: stopping", sig);
+		smfi_stop();
+		return 0;
+	}
+}
+
+static int
+open_socket(const char *sock)
+{
+	if (smfi_setconn((char *)sock) != MI_SUCCESS)
+		return -1;
+	return smfi_opensocket(1) == MI_SUCCESS ? 0 : -1;
+}
+
+static int
+run(const struct fm_opts *o, struct fconf *c)
+{
+	const char *sock = o->socket ? o->socket : c->socket;
+	struct fm_snap *snap;
+	pthread_t self = pthread_self(), tid;
+	sigset_t set;
+	char err[512] = "";
+	int rc = 1;
+
+	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 || open_socket(sock) < 0) {
+		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
+		if (snap == NULL)
+			fconf_unref(c);
+		fm_snap_free(snap);
+		return 1;
+	}
+	if (!o->foreground && daemonise() < 0) {
+		flog(NULL, LOG_ERR, "cannot daemonise: %s", strerror(errno));
+		goto out;
+	}
+	if (o->pidfile && write_pidfile(o->pidfile) < 0) {
+		flog(NULL, LOG_ERR, "cannot write %s: %s", o->pidfile, strerror(errno));
+		goto out;
+	}
+	if (fm_drop_privileges(c->user, err, sizeof(err)) < 0) {
+		flog(NULL, LOG_ERR, "%s", err);
+		goto out;
+	}
+	if (err[0])
+		flog(NULL, LOG_WARNING, "%s", err);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&tid, NULL, milter_thread, &self) != 0) {
+		flog(NULL, LOG_ERR, "cannot start the milter thread");
+		goto out;
+	}
+	flog(NULL, LOG_INFO, "listening on %s (mode=%s)", sock,
+	    c->mode == FMODE_MONITOR ? "monitor" : "enforce");
+	signal_loop(snap, o->conf, &set);
+	pthread_join(tid, NULL);
+	rc = 0;
+out:
+	if (o->pidfile)
+		unlink(o->pidfile);
+	fm_snap_free(snap);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fm_opts o;
+	struct fconf *c;
+	char err[1024];
+	int rc;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	flog_open("fortrolig-milter", o.foreground || o.check, !o.check);
+	umask(027);
+	fmsg_global_init();
+	if ((c = fconf_load(o.conf, FORTROLIG_WORDS, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		if (!o.check)
+			flog(NULL, LOG_ERR, "%s", err);
+		fmsg_global_shutdown();
+		return 1;
+	}
+	if (o.check) {
+		printf("%s: configuration OK\n", o.conf);
+		fconf_unref(c);
+		fmsg_global_shutdown();
+		return 0;
+	}
+	rc = run(&o, c);
+	fmsg_global_shutdown();
+	return rc;
+}

@@ -1,0 +1,310 @@
+/* fm_milter: libmilter callbacks. They collect the message and facts, call
+ * policy/ once at end of message, and apply the verdict. Any internal error
+ * gives SMFIS_TEMPFAIL: fortrolig fails closed. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libmilter/mfapi.h>
+
+#include "fbuf.h"
+#include "flog.h"
+#include "fm.h"
+#include "fpolicy.h"
+#include "ftext.h"
+
+#define FM_MAX_RCPTS 1000
+#define FM_MAX_STRIP 64
+
+struct fm_strip {
+	char name[64];
+	int index;          /* 1-based occurrence of this header name */
+};
+
+struct fm_msg {
+	struct fconf *conf;           /* one reference for this message */
+	struct flog_ctx log;
+	char sender[320];
+	char *rcpts[FM_MAX_RCPTS];
+	size_t nrcpts;
+	struct fbuf raw;              /* headers + body as received */
+	struct fm_strip strip[FM_MAX_STRIP];
+	size_t nstrip;
+	int strip_overflow;
+	int member;
+};
+
+struct fm_conn {
+	char auth[256];
+	struct fm_msg *msg;
+};
+
+/* libmilter has no user pointer for the filter itself: this is the one global. */
+static struct fm_snap *fm_snap;
+
+static void
+msg_free(struct fm_msg *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nrcpts; i++)
+		free(m->rcpts[i]);
+	fbuf_free(&m->raw);
+	fconf_unref(m->conf);
+	free(m);
+}
+
+static struct fm_conn *
+conn_of(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+static sfsistat
+fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+	struct fm_conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	smfi_setpriv(ctx, c);
+	return SMFIS_CONTINUE;
+}
+
+static void
+end_message(struct fm_conn *c)
+{
+	msg_free(c->msg);
+	c->msg = NULL;
+}
+
+static sfsistat
+fm_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct fm_conn *c = conn_of(ctx);
+	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
+	struct fm_msg *m;
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	end_message(c);
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return SMFIS_TEMPFAIL;
+	c->msg = m;
+	m->conf = fm_snap_get(fm_snap);
+	fstrlcpy(c->auth, auth ? auth : "", sizeof(c->auth));
+	ftext_bare_addr(m->sender, sizeof(m->sender), argv[0] ? argv[0] : "");
+	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
+	/* Room for the size limit plus one byte, so that passing it is seen. */
+	fbuf_init(&m->raw, (size_t)m->conf->limits.max_message_size + 1);
+	m->member = fpol_is_member(m->conf, m->sender, c->auth);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+fm_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct fm_conn *c = conn_of(ctx);
+	char bare[320];
+
+	if (c == NULL || c->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (c->msg->nrcpts == FM_MAX_RCPTS) {
+		smfi_setreply(ctx, "452", "4.5.3", "Too many recipients");
+		return SMFIS_TEMPFAIL;
+	}
+	ftext_bare_addr(bare, sizeof(bare), argv[0] ? argv[0] : "");
+	if ((c->msg->rcpts[c->msg->nrcpts] = strdup(bare)) == NULL)
+		return SMFIS_TEMPFAIL;
+	c->msg->nrcpts++;
+	return SMFIS_CONTINUE;
+}
+
+static void
+note_strip(struct fm_msg *m, const char *name)
+{
+	int idx = 1;
+
+	for (size_t i = 0; i < m->nstrip; i++)
+		if (strcasecmp(m->strip[i].name, name) == 0)
+			idx = m->strip[i].index + 1;
+	if (m->nstrip == FM_MAX_STRIP || strlen(name) >= sizeof(m->strip[0].name)) {
+		m->strip_overflow = 1;
+		return;
+	}
+	fstrlcpy(m->strip[m->nstrip].name, name, sizeof(m->strip[0].name));
+	m->strip[m->nstrip].index = idx;
+	m->nstrip++;
+}
+
+static sfsistat
+fm_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (strncasecmp(name, "X-Fortrolig", 11) == 0) {
+		note_strip(c->msg, name);
+		return SMFIS_CONTINUE;   /* a client's claim is not analysed either */
+	}
+	fbuf_printf(&c->msg->raw, "%s: %s\r\n", name, value);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+fm_eoh(SMFICTX *ctx)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	fbuf_add(&c->msg->raw, "\r\n", 2);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+fm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	/* Past the limit the buffer stops growing; the analysis sees the overflow. */
+	if (c->msg->member)
+		fbuf_add(&c->msg->raw, chunk, len);
+	return SMFIS_CONTINUE;
+}
+
+/* Deletes client-supplied X-Fortrolig* headers, last occurrence first. */
+static int
+strip_headers(SMFICTX *ctx, struct fm_msg *m)
+{
+	for (size_t i = m->nstrip; i-- > 0;)
+		if (smfi_chgheader(ctx, m->strip[i].name, m->strip[i].index, NULL) != MI_SUCCESS)
+			return -1;
+	return m->strip_overflow ? -1 : 0;
+}
+
+static sfsistat
+reject(SMFICTX *ctx, const struct fm_msg *m, const struct fpol_verdict *v)
+{
+	char lines[FPOL_MAX_REPLY_LINES][128];
+	char *l[FPOL_MAX_REPLY_LINES] = { NULL };
+	size_t n = fpol_reject_lines(m->conf, v, lines, FPOL_MAX_REPLY_LINES);
+
+	for (size_t i = 0; i < n; i++)
+		l[i] = lines[i];
+	/* smfi_setmlreply takes a NULL-terminated list of at most 32 lines. */
+	if (n == 0 || smfi_setmlreply(ctx, "550", "5.7.1", l[0], l[1], l[2], l[3], l[4],
+	    l[5], l[6], l[7], l[8], l[9], l[10], l[11], l[12], l[13], l[14], l[15], l[16],
+	    l[17], l[18], l[19], l[20], l[21], l[22], l[23], (char *)NULL) != MI_SUCCESS)
+		smfi_setreply(ctx, "550", "5.7.1",
+		    "Fortrolige oplysninger kan ikke sendes / Confidential content cannot be sent");
+	return SMFIS_REJECT;
+}
+
+static sfsistat
+apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
+{
+	struct fbuf hv;
+	int r;
+
+	switch (v->outcome) {
+	case FPOL_REJECT:
+		return reject(ctx, m, v);
+	case FPOL_TEMPFAIL:
+		smfi_setreply(ctx, "451", "4.7.1", "Message could not be analysed; try again later");
+		return SMFIS_TEMPFAIL;
+	default:
+		break;
+	}
+	fbuf_init(&hv, 4096);
+	r = fpol_header_value(v, &hv);
+	if (r == 0)
+		r = smfi_addheader(ctx, "X-Fortrolig", (char *)fbuf_str(&hv)) == MI_SUCCESS ? 0 : -1;
+	if (r == 0 && v->outcome == FPOL_ROUTE_TLS)
+		r = smfi_addheader(ctx, "X-Fortrolig-Route", "tls-verify") == MI_SUCCESS ? 0 : -1;
+	fbuf_free(&hv);
+	return r == 0 ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+}
+
+static sfsistat
+fm_eom(SMFICTX *ctx)
+{
+	struct fm_conn *c = conn_of(ctx);
+	struct fm_msg *m = c ? c->msg : NULL;
+	struct fpol_verdict v;
+	struct fbuf line;
+	sfsistat st;
+
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
+	if (strip_headers(ctx, m) < 0) {
+		flog(&m->log, LOG_ERR, "cannot remove client X-Fortrolig headers: tempfail");
+		return SMFIS_TEMPFAIL;
+	}
+	if (!m->member)
+		return SMFIS_CONTINUE;
+	if (fpol_evaluate(m->conf, m->raw.overflow ? NULL : fbuf_str(&m->raw), m->raw.len,
+	    m->sender, c->auth, (const char *const *)m->rcpts, m->nrcpts, &v) < 0) {
+		flog(&m->log, LOG_ERR, "analysis failed (out of memory): tempfail");
+		fpol_verdict_free(&v);
+		return SMFIS_TEMPFAIL;
+	}
+	fbuf_init(&line, 4096);
+	fpol_log_line(&v, m->sender, &line);
+	flog(&m->log, v.cls == FCLASS_CLEAN ? LOG_INFO : LOG_NOTICE, "%s", fbuf_str(&line));
+	fbuf_free(&line);
+	st = apply(ctx, m, &v);
+	fpol_verdict_free(&v);
+	return st;
+}
+
+static sfsistat
+fm_abort(SMFICTX *ctx)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c)
+		end_message(c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+fm_close(SMFICTX *ctx)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c) {
+		end_message(c);
+		free(c);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+int
+fm_register(struct fm_snap *snap)
+{
+	static struct smfiDesc desc = {
+		.xxfi_name = "fortrolig",
+		.xxfi_version = SMFI_VERSION,
+		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+		.xxfi_connect = fm_connect,
+		.xxfi_envfrom = fm_envfrom,
+		.xxfi_envrcpt = fm_envrcpt,
+		.xxfi_header = fm_header,
+		.xxfi_eoh = fm_eoh,
+		.xxfi_body = fm_body,
+		.xxfi_eom = fm_eom,
+		.xxfi_abort = fm_abort,
+		.xxfi_close = fm_close,
+	};
+
+	fm_snap = snap;
+	return smfi_register(desc) == MI_SUCCESS ? 0 : -1;
+}

@@ -1,0 +1,493 @@
+/* fconf: libconfig -> validated snapshot. A table drives the scalar settings. */
+#include "config.h"
+
+#include <ctype.h>
+#include <libconfig.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fbuf.h"
+#include "fconf.h"
+#include "fkw.h"
+#include "ftext.h"
+#include "ftexts_default.h"
+
+enum ctype { CT_BOOL, CT_INT, CT_INT64, CT_STR, CT_ENUM };
+
+struct centry {
+	const char *path;
+	enum ctype type;
+	size_t off;
+	long long def, min, max;
+	const char *sdef;          /* string default, or enum names "a|b|c" */
+};
+
+#define OFF(f) offsetof(struct fconf, f)
+static const struct centry table[] = {
+	{ "mode", CT_ENUM, OFF(mode), FMODE_ENFORCE, 0, 0, "enforce|monitor" },
+	{ "socket", CT_STR, OFF(socket), 0, 0, 0, "inet:8894@127.0.0.1" },
+	{ "user", CT_STR, OFF(user), 0, 0, 0, "" },
+	{ "quoted_action", CT_ENUM, OFF(quoted_new_thread), 1, 0, 0, "as-body|new-thread" },
+	{ "detectors.cpr.enabled", CT_BOOL, OFF(cpr.enabled), 1, 0, 1, NULL },
+	{ "detectors.cpr.threshold", CT_INT, OFF(cpr.threshold), 50, 1, 100, NULL },
+	{ "detectors.cpr.context_window", CT_INT, OFF(cpr.context_window), 300, 0, 5000, NULL },
+	{ "detectors.keywords.enabled", CT_BOOL, OFF(kw.enabled), 1, 0, 1, NULL },
+	{ "detectors.keywords.threshold", CT_INT, OFF(kw.threshold), 3, 1, 100, NULL },
+	{ "detectors.keywords.window", CT_INT, OFF(kw.window), 60, 5, 1000, NULL },
+	{ "detectors.keywords.dir", CT_STR, OFF(kw.dir), 0, 0, 0, NULL },
+	{ "detectors.marking.enabled", CT_BOOL, OFF(mark.enabled), 1, 0, 1, NULL },
+	{ "limits.max_message_size", CT_INT64, OFF(limits.max_message_size), 52428800, 1024, 2147483647LL, NULL },
+	{ "limits.max_mime_depth", CT_INT, OFF(limits.max_mime_depth), 16, 1, 100, NULL },
+	{ "limits.max_parts", CT_INT, OFF(limits.max_parts), 256, 1, 100000, NULL },
+	{ "limits.on_limit", CT_ENUM, OFF(limits.on_limit), FONLIMIT_CONFIDENTIAL, 0, 0, "confidential|tempfail|scan-partial" },
+	{ "texts.reject_da", CT_STR, OFF(texts.reject_da), 0, 0, 0, FTEXT_REJECT_DA },
+	{ "texts.reject_en", CT_STR, OFF(texts.reject_en), 0, 0, 0, FTEXT_REJECT_EN },
+	{ "texts.new_thread_da", CT_STR, OFF(texts.new_thread_da), 0, 0, 0, FTEXT_NEW_THREAD_DA },
+	{ "texts.new_thread_en", CT_STR, OFF(texts.new_thread_en), 0, 0, 0, FTEXT_NEW_THREAD_EN },
+};
+
+/* Settings handled by hand (lists and groups), for the unknown-key check. */
+static const char *const known_other[] = {
+	"council", "council.senders", "council.auth_users", "internal_domains",
+	"domains", "detectors", "detectors.cpr", "detectors.keywords",
+	"detectors.marking", "detectors.marking.sensitivity",
+	"detectors.marking.msip_labels", "limits", "texts", NULL
+};
+
+static const char *const default_sensitivity[] = { "Private", "Company-Confidential", NULL };
+static const char *const default_labels[] = {
+	"Fortroligt", "Fortrolig", "Strengt fortroligt", "Confidential",
+	"Highly Confidential", NULL
+};
+
+static const char *const action_names[FACT_COUNT] = {
+	"deliver", "smime", "pgp", "tls", "reject"
+};
+
+const char *
+faction_name(enum faction a)
+{
+	return (unsigned)a < FACT_COUNT ? action_names[a] : "?";
+}
+
+struct loadctx {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+static int
+fail(struct loadctx *lc, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct loadctx *lc, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	const char *file = lc->file;
+	int line = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s) {
+		line = (int)config_setting_source_line(s);
+		if (config_setting_source_file(s))
+			file = config_setting_source_file(s);
+	}
+	snprintf(lc->err, lc->errlen, "%s:%d: %s", file, line, msg);
+	return -1;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static int
+enum_index(const char *names, const char *val)
+{
+	size_t vl = strlen(val);
+	int i = 0;
+
+	for (const char *p = names; *p; i++) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n == vl && strncmp(p, val, n) == 0)
+			return i;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return -1;
+}
+
+static int
+load_scalar(struct loadctx *lc, const config_t *cfg, struct fconf *c,
+    const struct centry *e)
+{
+	config_setting_t *s = config_lookup(cfg, e->path);
+	char *base = (char *)c + e->off;
+
+	if (s == NULL) {
+		if (e->type == CT_STR) {
+			*(char **)base = e->sdef ? xstrdup(e->sdef) : NULL;
+			return e->sdef && *(char **)base == NULL ? fail(lc, NULL, "out of memory") : 0;
+		}
+		if (e->type == CT_INT64)
+			*(long long *)base = e->def;
+		else
+			*(int *)base = (int)e->def;
+		return 0;
+	}
+	switch (e->type) {
+	case CT_BOOL:
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(lc, s, "%s must be true or false", e->path);
+		*(int *)base = config_setting_get_bool(s);
+		return 0;
+	case CT_INT:
+	case CT_INT64: {
+		long long v;
+		if (config_setting_type(s) != CONFIG_TYPE_INT &&
+		    config_setting_type(s) != CONFIG_TYPE_INT64)
+			return fail(lc, s, "%s must be an integer", e->path);
+		v = config_setting_get_int64(s);
+		if (v < e->min || v > e->max)
+			return fail(lc, s, "%s = %lld is out of range %lld..%lld",
+			    e->path, v, e->min, e->max);
+		if (e->type == CT_INT64)
+			*(long long *)base = v;
+		else
+			*(int *)base = (int)v;
+		return 0;
+	}
+	case CT_STR:
+	case CT_ENUM: {
+		const char *v;
+		if (config_setting_type(s) != CONFIG_TYPE_STRING)
+			return fail(lc, s, "%s must be a string", e->path);
+		v = config_setting_get_string(s);
+		if (e->type == CT_STR) {
+			*(char **)base = xstrdup(v);
+			return *(char **)base ? 0 : fail(lc, s, "out of memory");
+		}
+		*(int *)base = enum_index(e->sdef, v);
+		if (*(int *)base < 0)
+			return fail(lc, s, "%s = \"%s\" is not one of %s", e->path, v, e->sdef);
+		return 0;
+	}
+	}
+	return 0;
+}
+
+static int
+load_list(struct loadctx *lc, const config_t *cfg, const char *path,
+    struct fstrlist *l, const char *const *def)
+{
+	config_setting_t *s = config_lookup(cfg, path);
+	int n;
+
+	if (s == NULL) {
+		size_t k = 0;
+		while (def && def[k])
+			k++;
+		l->v = calloc(k + 1, sizeof(char *));
+		if (l->v == NULL)
+			return fail(lc, NULL, "out of memory");
+		for (l->n = 0; l->n < k; l->n++)
+			if ((l->v[l->n] = xstrdup(def[l->n])) == NULL)
+				return fail(lc, NULL, "out of memory");
+		return 0;
+	}
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return fail(lc, s, "%s must be a list of strings: [ \"a\", \"b\" ]", path);
+	n = config_setting_length(s);
+	l->v = calloc((size_t)n + 1, sizeof(char *));
+	if (l->v == NULL)
+		return fail(lc, s, "out of memory");
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return fail(lc, e, "%s: element %d must be a string", path, i + 1);
+		if (*config_setting_get_string(e) == '\0')
+			return fail(lc, e, "%s: element %d is empty", path, i + 1);
+		if ((l->v[l->n++] = xstrdup(config_setting_get_string(e))) == NULL)
+			return fail(lc, e, "out of memory");
+	}
+	return 0;
+}
+
+static void
+free_list(struct fstrlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int
+valid_match(const char *m)
+{
+	if (strcmp(m, "*") == 0)
+		return 1;
+	if (m[0] == '*' && m[1] != '.')
+		return 0;
+	for (const char *p = m[0] == '*' ? m + 2 : m; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return 0;
+	return 1;
+}
+
+static int
+load_rule(struct loadctx *lc, config_setting_t *r, struct fdomain_rule *rule)
+{
+	config_setting_t *acts = config_setting_get_member(r, "actions");
+	const char *m = NULL;
+
+	if (!config_setting_is_group(r))
+		return fail(lc, r, "domains: each rule must be a group { match = ...; actions = [...]; }");
+	if (!config_setting_lookup_string(r, "match", &m))
+		return fail(lc, r, "domains: rule has no match = \"domain\"");
+	if (!valid_match(m))
+		return fail(lc, r, "domains: bad match \"%s\" (use example.dk, *.example.dk or *)", m);
+	if (acts == NULL || !(config_setting_is_array(acts) || config_setting_is_list(acts)) ||
+	    config_setting_length(acts) == 0)
+		return fail(lc, r, "domains: rule \"%s\" needs a non-empty actions list", m);
+	if (config_setting_length(acts) > FCONF_MAX_ACTIONS)
+		return fail(lc, acts, "domains: rule \"%s\" has more than %d actions", m, FCONF_MAX_ACTIONS);
+	rule->line = (int)config_setting_source_line(r);
+	if ((rule->match = xstrdup(m)) == NULL)
+		return fail(lc, r, "out of memory");
+	for (int i = 0; i < config_setting_length(acts); i++) {
+		config_setting_t *a = config_setting_get_elem(acts, (unsigned)i);
+		const char *name = config_setting_get_string(a);
+		int k = name ? enum_index("deliver|smime|pgp|tls|reject", name) : -1;
+		if (k < 0)
+			return fail(lc, a, "domains: unknown action \"%s\" (deliver, smime, pgp, tls, reject)",
+			    name ? name : "?");
+		rule->actions[rule->nactions++] = (enum faction)k;
+	}
+	for (const config_setting_t *k = r; k; k = NULL)
+		for (int i = 0; i < config_setting_length(k); i++) {
+			const char *mn = config_setting_name(config_setting_get_elem(k, (unsigned)i));
+			if (mn && strcmp(mn, "match") && strcmp(mn, "actions"))
+				return fail(lc, config_setting_get_elem(k, (unsigned)i),
+				    "domains: unknown setting \"%s\" in rule", mn);
+		}
+	return 0;
+}
+
+static int
+load_domains(struct loadctx *lc, const config_t *cfg, struct fconf *c)
+{
+	config_setting_t *d = config_lookup(cfg, "domains");
+	int n;
+
+	if (d == NULL)
+		return 0;
+	if (!config_setting_is_list(d))
+		return fail(lc, d, "domains must be a list: ( { match = ...; actions = [...]; }, ... )");
+	n = config_setting_length(d);
+	c->rules = calloc((size_t)n + 1, sizeof(*c->rules));
+	if (c->rules == NULL)
+		return fail(lc, d, "out of memory");
+	for (int i = 0; i < n; i++) {
+		struct fdomain_rule *rule = &c->rules[c->nrules++];
+		if (load_rule(lc, config_setting_get_elem(d, (unsigned)i), rule) < 0)
+			return -1;
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(c->rules[j].match, rule->match) == 0)
+				return fail(lc, config_setting_get_elem(d, (unsigned)i),
+				    "domains: \"%s\" is already matched by the rule at line %d",
+				    rule->match, c->rules[j].line);
+	}
+	return 0;
+}
+
+static int
+known_path(const char *path)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].path, path) == 0)
+			return 1;
+	for (size_t i = 0; known_other[i]; i++)
+		if (strcmp(known_other[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/* A typo in a setting name must not silently fall back to a default. */
+static int
+check_unknown(struct loadctx *lc, config_setting_t *g, const char *prefix)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		char path[256];
+
+		if (config_setting_name(s) == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
+		    config_setting_name(s));
+		if (!known_path(path))
+			return fail(lc, s, "unknown setting \"%s\"", path);
+		if (config_setting_is_group(s) && check_unknown(lc, s, path) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_default)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (load_scalar(lc, cfg, c, &table[i]) < 0)
+			return -1;
+	if (check_unknown(lc, config_root_setting(cfg), "") < 0 ||
+	    load_list(lc, cfg, "council.senders", &c->council_senders, NULL) < 0 ||
+	    load_list(lc, cfg, "council.auth_users", &c->auth_users, NULL) < 0 ||
+	    load_list(lc, cfg, "internal_domains", &c->internal_domains, NULL) < 0 ||
+	    load_list(lc, cfg, "detectors.marking.sensitivity", &c->mark.sensitivity,
+		default_sensitivity) < 0 ||
+	    load_list(lc, cfg, "detectors.marking.msip_labels", &c->mark.msip_labels,
+		default_labels) < 0 ||
+	    load_domains(lc, cfg, c) < 0)
+		return -1;
+	if (c->council_senders.n == 0 && c->auth_users.n == 0)
+		return fail(lc, config_lookup(cfg, "council"),
+		    "council: list at least one sender pattern or AUTH user");
+	if (c->kw.dir == NULL && (c->kw.dir = xstrdup(words_default)) == NULL)
+		return fail(lc, NULL, "out of memory");
+	if (c->kw.enabled) {
+		c->kw.dict = fkw_dict_load(c->kw.dir, lc->err, lc->errlen);
+		if (c->kw.dict == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+struct fconf *
+fconf_load(const char *path, const char *words_default, char *err, size_t errlen)
+{
+	struct loadctx lc = { path, err, errlen };
+	struct fconf *c;
+	config_t cfg;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "%s:0: out of memory", path);
+		return NULL;
+	}
+	__atomic_store_n(&c->refs, 1, __ATOMIC_RELAXED);
+	c->path = xstrdup(path);
+	config_init(&cfg);
+	if (!config_read_file(&cfg, path)) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s:0: cannot read the file", path);
+		else
+			snprintf(err, errlen, "%s:%d: %s",
+			    config_error_file(&cfg) ? config_error_file(&cfg) : path,
+			    config_error_line(&cfg), config_error_text(&cfg));
+		config_destroy(&cfg);
+		fconf_unref(c);
+		return NULL;
+	}
+	if (c->path == NULL || load_all(&lc, &cfg, c, words_default) < 0) {
+		if (c->path == NULL)
+			snprintf(err, errlen, "%s:0: out of memory", path);
+		config_destroy(&cfg);
+		fconf_unref(c);
+		return NULL;
+	}
+	config_destroy(&cfg);
+	return c;
+}
+
+struct fconf *
+fconf_ref(struct fconf *c)
+{
+	__atomic_add_fetch(&c->refs, 1, __ATOMIC_ACQ_REL);
+	return c;
+}
+
+void
+fconf_unref(struct fconf *c)
+{
+	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].type == CT_STR)
+			free(*(char **)((char *)c + table[i].off));
+	free_list(&c->council_senders);
+	free_list(&c->auth_users);
+	free_list(&c->internal_domains);
+	free_list(&c->mark.sensitivity);
+	free_list(&c->mark.msip_labels);
+	for (size_t i = 0; i < c->nrules; i++)
+		free(c->rules[i].match);
+	free(c->rules);
+	fkw_dict_free(c->kw.dict);
+	free(c->path);
+	free(c);
+}
+
+static int
+domain_suffix_match(const char *pat, const char *domain)
+{
+	size_t pl = strlen(pat + 1), dl = strlen(domain);   /* pat = "*.x" -> ".x" */
+
+	return dl > pl && strcasecmp(domain + dl - pl, pat + 1) == 0;
+}
+
+const struct fdomain_rule *
+fconf_rule_for(const struct fconf *c, const char *domain)
+{
+	const struct fdomain_rule *best = NULL, *star = NULL;
+	size_t bestlen = 0;
+
+	for (size_t i = 0; i < c->nrules; i++) {
+		const char *m = c->rules[i].match;
+		if (strcmp(m, "*") == 0)
+			star = &c->rules[i];
+		else if (m[0] != '*' && strcasecmp(m, domain) == 0)
+			return &c->rules[i];
+		else if (m[0] == '*' && domain_suffix_match(m, domain) && strlen(m) > bestlen) {
+			best = &c->rules[i];
+			bestlen = strlen(m);
+		}
+	}
+	return best ? best : star;
+}
+
+int
+fconf_list_match(const struct fstrlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (ftext_glob_casematch(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+int
+fconf_domain_internal(const struct fconf *c, const char *domain)
+{
+	for (size_t i = 0; i < c->internal_domains.n; i++) {
+		const char *m = c->internal_domains.v[i];
+		if (strcasecmp(m, domain) == 0 || (m[0] == '*' && m[1] == '.' &&
+		    domain_suffix_match(m, domain)))
+			return 1;
+	}
+	return 0;
+}

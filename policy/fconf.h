@@ -1,0 +1,72 @@
+/* fconf: the configuration as one immutable, reference-counted snapshot. */
+#ifndef FORTROLIG_FCONF_H
+#define FORTROLIG_FCONF_H
+
+#include <stddef.h>
+
+enum fmode { FMODE_ENFORCE, FMODE_MONITOR };
+enum faction { FACT_DELIVER, FACT_SMIME, FACT_PGP, FACT_TLS, FACT_REJECT, FACT_COUNT };
+enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL };
+
+#define FCONF_MAX_ACTIONS 8
+
+struct fstrlist {
+	char **v;
+	size_t n;
+};
+
+struct fdomain_rule {
+	char *match;               /* "example.dk", "*.example.dk" or "*" */
+	enum faction actions[FCONF_MAX_ACTIONS];
+	size_t nactions;
+	int line;
+};
+
+struct fkw_dict;   /* keyword dictionary, owned by the snapshot (fkw.c) */
+
+struct fconf {
+	int refs;                  /* touched only through fconf_ref/unref */
+	char *path;
+	int mode;                  /* enum fmode */
+	char *socket;
+	char *user;
+	struct fstrlist council_senders, auth_users, internal_domains;
+	int quoted_new_thread;
+	struct fdomain_rule *rules;
+	size_t nrules;
+	struct {
+		int enabled, threshold, context_window;
+	} cpr;
+	struct {
+		int enabled, threshold, window;
+		char *dir;
+		struct fkw_dict *dict;
+	} kw;
+	struct {
+		int enabled;
+		struct fstrlist sensitivity, msip_labels;
+	} mark;
+	struct {
+		long long max_message_size;
+		int max_mime_depth, max_parts;
+		int on_limit;              /* enum fonlimit */
+	} limits;
+	struct {
+		char *reject_da, *reject_en, *new_thread_da, *new_thread_en;
+	} texts;
+};
+
+/* Loads and validates. On error returns NULL and writes "file:line: message". */
+struct fconf *fconf_load(const char *path, const char *words_default,
+    char *err, size_t errlen);
+struct fconf *fconf_ref(struct fconf *c);
+void fconf_unref(struct fconf *c);
+
+const char *faction_name(enum faction a);
+/* The rule for a domain: exact match first, then the longest "*.suffix", then "*". */
+const struct fdomain_rule *fconf_rule_for(const struct fconf *c, const char *domain);
+/* Address or AUTH user matches a pattern list ("*@bakkeby.dk", "a@b.dk", "*"). */
+int fconf_list_match(const struct fstrlist *l, const char *s);
+int fconf_domain_internal(const struct fconf *c, const char *domain);
+
+#endif

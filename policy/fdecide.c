@@ -1,0 +1,178 @@
+/* fdecide: findings + sender + recipients -> one action per recipient and
+ * one outcome for the message. The strictest recipient decides. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fbuf.h"
+#include "fdet.h"
+#include "fpolicy.h"
+#include "ftext.h"
+
+const struct fdet fdet_all[] = {
+	{ "cpr", fcpr_scan },
+	{ "marking", fmark_scan },
+	{ "keywords", fkw_scan },
+	{ NULL, NULL },
+};
+
+int
+fpol_detect(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
+{
+	for (const struct fdet *d = fdet_all; d->name; d++) {
+		if (d->scan == fcpr_scan && !c->cpr.enabled)
+			continue;
+		if (d->scan(c, m, out) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+fpol_is_member(const struct fconf *c, const char *sender, const char *auth)
+{
+	char bare[320];
+
+	if (auth && *auth && fconf_list_match(&c->auth_users, auth))
+		return 1;
+	if (sender == NULL)
+		return 0;
+	ftext_bare_addr(bare, sizeof(bare), sender);
+	return bare[0] && fconf_list_match(&c->council_senders, bare);
+}
+
+static enum fclass
+classify(unsigned cats, int incomplete_confidential)
+{
+	unsigned sensitive = (1u << FCAT_CPR) | (1u << FCAT_HEALTH) |
+	    (1u << FCAT_CRIMINAL) | (1u << FCAT_SOCIAL);
+
+	if (cats & sensitive)
+		return FCLASS_SENSITIVE;
+	if (cats || incomplete_confidential)
+		return FCLASS_CONFIDENTIAL;
+	return FCLASS_CLEAN;
+}
+
+/* Only the quoted thread carries it: the member's own text and attachments are clean. */
+static int
+quoted_only(unsigned wheres)
+{
+	unsigned own = (1u << FWHERE_BODY) | (1u << FWHERE_ATTACHMENT);
+
+	return (wheres & (1u << FWHERE_QUOTED)) && !(wheres & own);
+}
+
+static void
+decide_rcpt(const struct fconf *c, const struct fpol_verdict *v, struct fpol_rcpt *r)
+{
+	const char *domain = ftext_domain(r->addr);
+	const struct fdomain_rule *rule;
+
+	r->action = FACT_DELIVER;
+	if (v->cls == FCLASS_CLEAN) {
+		r->reason = "clean";
+		return;
+	}
+	if (fconf_domain_internal(c, domain)) {
+		r->reason = "internal";
+		return;
+	}
+	r->action = FACT_REJECT;
+	if (v->new_thread) {
+		r->reason = "new-thread";
+		return;
+	}
+	if ((rule = fconf_rule_for(c, domain)) == NULL) {
+		r->reason = "no domain rule";
+		return;
+	}
+	r->reason = "no usable action";
+	for (size_t i = 0; i < rule->nactions; i++) {
+		switch (rule->actions[i]) {
+		case FACT_SMIME:
+		case FACT_PGP:
+			continue;   /* no key store yet: never usable, fall through */
+		case FACT_DELIVER:
+			r->action = FACT_DELIVER;
+			r->reason = "domain rule";
+			return;
+		case FACT_TLS:
+			r->action = FACT_TLS;
+			r->reason = "enforced TLS";
+			return;
+		default:
+			r->action = FACT_REJECT;
+			r->reason = "domain rule";
+			return;
+		}
+	}
+}
+
+int
+fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
+    size_t n, struct fpol_verdict *v)
+{
+	int any_reject = 0, any_tls = 0;
+
+	v->cats = ffindings_cats(&v->findings);
+	v->wheres = ffindings_wheres(&v->findings);
+	v->incomplete = m->incomplete;
+	fstrlcpy(v->incomplete_reason, m->incomplete_reason, sizeof(v->incomplete_reason));
+	v->cls = classify(v->cats, m->incomplete &&
+	    c->limits.on_limit == FONLIMIT_CONFIDENTIAL);
+	v->new_thread = c->quoted_new_thread && quoted_only(v->wheres) && !m->incomplete;
+	v->monitor = c->mode == FMODE_MONITOR;
+	v->rcpts = calloc(n ? n : 1, sizeof(*v->rcpts));
+	if (v->rcpts == NULL)
+		return -1;
+	v->nrcpts = n;
+	for (size_t i = 0; i < n; i++) {
+		ftext_bare_addr(v->rcpts[i].addr, sizeof(v->rcpts[i].addr), rcpts[i]);
+		if (!v->outbound) {
+			v->rcpts[i].action = FACT_DELIVER;
+			v->rcpts[i].reason = "not from a council member";
+			continue;
+		}
+		decide_rcpt(c, v, &v->rcpts[i]);
+		any_reject |= v->rcpts[i].action == FACT_REJECT;
+		any_tls |= v->rcpts[i].action == FACT_TLS;
+	}
+	v->would = any_reject ? FPOL_REJECT : any_tls ? FPOL_ROUTE_TLS : FPOL_DELIVER;
+	if (v->outbound && m->incomplete && c->limits.on_limit == FONLIMIT_TEMPFAIL)
+		v->would = FPOL_TEMPFAIL;
+	v->outcome = v->monitor ? FPOL_DELIVER : v->would;
+	return 0;
+}
+
+int
+fpol_evaluate(const struct fconf *c, const char *data, size_t len, const char *sender,
+    const char *auth, const char *const *rcpts, size_t n, struct fpol_verdict *v)
+{
+	struct fmsg m;
+	int rc = -1;
+
+	memset(v, 0, sizeof(*v));
+	if (fmsg_analyse(c, data, len, &m) == 0) {
+		/* fortrolig-scan without --sender/--rcpt: the headers stand in. */
+		v->outbound = fpol_is_member(c, sender ? sender : m.from, auth);
+		if (rcpts == NULL) {
+			rcpts = (const char *const *)m.rcpts;
+			n = m.nrcpts;
+		}
+		if (fpol_detect(c, &m, &v->findings) == 0 &&
+		    fpol_decide(c, &m, rcpts, n, v) == 0)
+			rc = 0;
+	}
+	fmsg_free(&m);
+	return rc;
+}
+
+void
+fpol_verdict_free(struct fpol_verdict *v)
+{
+	ffindings_free(&v->findings);
+	free(v->rcpts);
+	memset(v, 0, sizeof(*v));
+}

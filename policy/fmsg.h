@@ -1,0 +1,34 @@
+/* fmsg: a raw RFC 5322 message -> tagged text segments plus the few header
+ * facts the detectors and the decision need. GMime does the parsing. */
+#ifndef FORTROLIG_FMSG_H
+#define FORTROLIG_FMSG_H
+
+#include <stddef.h>
+
+#include "fconf.h"
+#include "ftypes.h"
+
+#define FMSG_MAX_ADDRS 256
+
+struct fmsg {
+	struct fsegs segs;
+	char from[320];
+	char *rcpts[FMSG_MAX_ADDRS];       /* To, Cc, Bcc headers (fortrolig-scan defaults) */
+	size_t nrcpts;
+	char *sensitivity;                 /* Sensitivity: header value, or NULL */
+	char *msip_labels;                 /* msip_labels: header value, or NULL */
+	int encrypted;                     /* already S/MIME or PGP/MIME encrypted */
+	int incomplete;                    /* a limit was hit or a part could not be read */
+	char incomplete_reason[96];
+	int parts;
+};
+
+/* Process-wide library set-up (GMime, libxml2); call once from main(). */
+void fmsg_global_init(void);
+void fmsg_global_shutdown(void);
+
+/* Returns 0, or -1 only on resource failure. Parse trouble sets incomplete. */
+int fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m);
+void fmsg_free(struct fmsg *m);
+
+#endif

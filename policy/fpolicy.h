@@ -1,0 +1,62 @@
+/* fpolicy: the one entry point the milter and fortrolig-scan share:
+ * analyse -> detect -> decide, and the texts that describe a verdict. */
+#ifndef FORTROLIG_FPOLICY_H
+#define FORTROLIG_FPOLICY_H
+
+#include <stddef.h>
+
+#include "fbuf.h"
+#include "fconf.h"
+#include "fmsg.h"
+#include "ftypes.h"
+
+struct fpol_rcpt {
+	char addr[320];
+	enum faction action;
+	const char *reason;       /* static string: "clean", "internal", "new-thread", ... */
+};
+
+enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL };
+
+struct fpol_verdict {
+	int outbound;             /* sender is a council member */
+	int monitor;
+	enum fclass cls;
+	unsigned cats, wheres;    /* bit sets over enum fcat / enum fwhere */
+	int new_thread;           /* confidential only in the quoted thread */
+	int incomplete;
+	char incomplete_reason[96];
+	struct ffindings findings;
+	struct fpol_rcpt *rcpts;
+	size_t nrcpts;
+	enum fpol_outcome outcome;       /* what is applied */
+	enum fpol_outcome would;         /* what enforce mode would apply */
+};
+
+/* Runs every detector over an analysed message. */
+int fpol_detect(const struct fconf *c, const struct fmsg *m, struct ffindings *out);
+int fpol_is_member(const struct fconf *c, const char *sender, const char *auth_user);
+/* Full pipeline for one message. sender/auth may be NULL. Returns 0 or -1
+ * (resource failure: the caller must tempfail). */
+int fpol_evaluate(const struct fconf *c, const char *data, size_t len,
+    const char *sender, const char *auth, const char *const *rcpts, size_t nrcpts,
+    struct fpol_verdict *v);
+/* Decision only, for an analysed message (used by the tests). */
+int fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
+    size_t nrcpts, struct fpol_verdict *v);
+void fpol_verdict_free(struct fpol_verdict *v);
+
+const char *fpol_outcome_name(enum fpol_outcome o);
+/* "class=sensitive; categories=cpr,health; where=body; action=reject" */
+int fpol_header_value(const struct fpol_verdict *v, struct fbuf *out);
+/* "from=<a> class=... cats=... where=... action=... rcpts=N mode=..." */
+int fpol_log_line(const struct fpol_verdict *v, const char *sender, struct fbuf *out);
+/* ASCII reply lines (Danish first, then English), each <= width characters. */
+#define FPOL_MAX_REPLY_LINES 24
+size_t fpol_reject_lines(const struct fconf *c, const struct fpol_verdict *v,
+    char lines[][128], size_t maxlines);
+/* Set lists as "a,b,c" for the JSON and header writers. */
+int fpol_list_cats(unsigned cats, struct fbuf *out, const char *sep);
+int fpol_list_wheres(unsigned wheres, struct fbuf *out, const char *sep);
+
+#endif

@@ -1,0 +1,136 @@
+/* fquote: line-based split. A '>' line is quoted; after an opener (Outlook
+ * "Fra:/Sendt:" block, "-----Oprindelig meddelelse-----", a forward banner)
+ * every following line is quoted, because Outlook and phones top-post. */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fquote.h"
+
+static const char *const banners[] = {
+	"-----oprindelig meddelelse-----", "-----original message-----",
+	"-----videresendt meddelelse-----", "-----forwarded message-----",
+	"---------- forwarded message ---------", "---------- videresendt besked ----------",
+	"-------- oprindelig besked --------", "-------- original message --------",
+	"-------- forwarded message --------", "-------- videresendt meddelelse --------",
+	"begin forwarded message:", "start på videresendt besked:",
+	"start på videresendt e-mail:", "start på videresendt mail:",
+	"videresendt besked:", "forwarded message:", NULL
+};
+
+static size_t
+skip_blank(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || (unsigned char)s[i] == 0xc2))
+		i += (unsigned char)s[i] == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] == 0xa0 ? 2 : 1;
+	return i;
+}
+
+static int
+starts_ci(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && strncasecmp(s, prefix, n) == 0;
+}
+
+static int
+header_line(const char *s, size_t len, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (starts_ci(s, len, names[i]))
+			return 1;
+	return 0;
+}
+
+static const char *const from_names[] = { "fra:", "from:", "*fra:*", "*from:*", NULL };
+static const char *const sent_names[] = {
+	"sendt:", "sent:", "dato:", "date:", "til:", "to:", "*sendt:*", "*sent:*", NULL
+};
+
+/* "Den tir. 3. nov. 2026 kl. 10.12 skrev X <x@y>:", "On ... wrote:", "X skrev:".
+ * Only the line itself is quoted: bottom-posted text may follow the quote. */
+static int
+attribution(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+		len--;
+	if (len < 6 || s[len - 1] != ':' || len > 300)
+		return 0;
+	for (size_t i = 0; i + 6 <= len; i++)
+		if (strncasecmp(s + i, " skrev", 6) == 0 || strncasecmp(s + i, " wrote", 6) == 0)
+			return 1;
+	return 0;
+}
+
+int
+fquote_is_opener(const char *line, size_t len, const char *next, size_t nlen)
+{
+	size_t i = skip_blank(line, len, 0);
+
+	line += i;
+	len -= i;
+	for (size_t k = 0; banners[k]; k++)
+		if (starts_ci(line, len, banners[k]))
+			return 1;
+	if (header_line(line, len, from_names) && next) {
+		size_t j = skip_blank(next, nlen, 0);
+		return header_line(next + j, nlen - j, sent_names);
+	}
+	return 0;
+}
+
+struct line {
+	const char *s;
+	size_t len;
+};
+
+static struct line
+line_at(const char *text, size_t len, size_t pos, size_t *next)
+{
+	const char *nl = memchr(text + pos, '\n', len - pos);
+	struct line l = { text + pos, nl ? (size_t)(nl - text) - pos : len - pos };
+
+	*next = nl ? (size_t)(nl - text) + 1 : len;
+	if (l.len && l.s[l.len - 1] == '\r')
+		l.len--;
+	return l;
+}
+
+static int
+emit(struct fbuf *b, const char *s, size_t n)
+{
+	return fbuf_add(b, s, n) < 0 || fbuf_addc(b, '\n') < 0 ? -1 : 0;
+}
+
+int
+fquote_split(const char *text, size_t len, struct fbuf *authored, struct fbuf *quoted)
+{
+	size_t pos = 0, next;
+	int after_opener = 0;
+
+	while (pos < len) {
+		struct line l = line_at(text, len, pos, &next);
+		size_t dummy;
+		struct line l2 = next < len ? line_at(text, len, next, &dummy) : (struct line){ NULL, 0 };
+		size_t i = skip_blank(l.s, l.len, 0);
+
+		if (!after_opener && fquote_is_opener(l.s, l.len, l2.s, l2.len))
+			after_opener = 1;
+		if (!after_opener && attribution(l.s + i, l.len - i)) {
+			if (emit(quoted, l.s + i, l.len - i) < 0)
+				return -1;
+		} else if (i < l.len && l.s[i] == '>') {
+			while (i < l.len && (l.s[i] == '>' || l.s[i] == ' ' || l.s[i] == '\t'))
+				i++;
+			if (emit(quoted, l.s + i, l.len - i) < 0)
+				return -1;
+		} else if (emit(after_opener ? quoted : authored, l.s, l.len) < 0) {
+			return -1;
+		}
+		pos = next;
+	}
+	return 0;
+}

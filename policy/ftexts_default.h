@@ -1,0 +1,25 @@
+/* Default reject texts (UTF-8). Placeholders: {categories} {where} {recipients}.
+ * SMTP replies are ASCII, so these are transliterated when sent (ae, oe, aa). */
+#ifndef FORTROLIG_FTEXTS_DEFAULT_H
+#define FORTROLIG_FTEXTS_DEFAULT_H
+
+#define FTEXT_REJECT_DA \
+	"Mailen er IKKE sendt. Den indeholder fortrolige oplysninger ({categories}) " \
+	"i {where}, og den kan ikke sendes sikkert til {recipients}. " \
+	"Fjern oplysningerne (fx CPR-nummeret) og send igen, eller kontakt IT om " \
+	"krypteret mail til modtageren. Jf. forvaltningslovens paragraf 27."
+#define FTEXT_REJECT_EN \
+	"The mail was NOT sent. It contains confidential information ({categories}) " \
+	"in {where} and cannot be delivered securely to {recipients}. " \
+	"Remove the information (e.g. the CPR number) and send again, or ask IT " \
+	"about encrypted mail to the recipient."
+#define FTEXT_NEW_THREAD_DA \
+	"Mailen er IKKE sendt. Den citerede tidligere mail indeholder fortrolige " \
+	"oplysninger ({categories}). Svar ikke på den tidligere mail: start en ny " \
+	"tråd med en ny mail, uden det citerede indhold. Gælder: {recipients}."
+#define FTEXT_NEW_THREAD_EN \
+	"The mail was NOT sent. The quoted earlier mail contains confidential " \
+	"information ({categories}). Do not reply to the earlier mail: start a new " \
+	"thread with a new mail, without the quoted content. Applies to: {recipients}."
+
+#endif

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Corpus test: run fortrolig-scan over a labelled corpus and check floors.
+
+Prints recall and false positives by difficulty and by `where`, then one
+check per floor and a final "N passed, M failed" line. Exit 1 below a floor.
+Floors are set honestly for what the code does now; raise them as it improves.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+
+# (name, kind, difficulty or None, floor). recall floors are minima, fp floors maxima.
+FLOORS = [
+    ("recall easy", "recall", "easy", 1.00),
+    ("recall medium", "recall", "medium", 0.70),
+    ("false positives easy", "fp", "easy", 0.0),
+    ("false positives medium", "fp", "medium", 0.0),
+    ("false positives all clean outbound", "fp", None, 0.05),
+]
+
+
+def scan(scanner, conf, corpus, entry):
+    path = os.path.join(corpus, entry["file"])
+    p = subprocess.run([scanner, "-c", conf, path], capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"fortrolig-scan failed on {path} (exit {p.returncode}): {p.stderr}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scanner", required=True)
+    ap.add_argument("--conf", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    manifest = json.load(open(os.path.join(a.corpus, "manifest.json")))
+    tp = defaultdict(int); pos = defaultdict(int); fp = defaultdict(int); neg = defaultdict(int)
+    wtp = defaultdict(int); wpos = defaultdict(int)
+    misses, falses = [], []
+    for e in manifest:
+        if e["direction"] != "outbound":
+            continue  # inbound mail is for learning; thread memory is not built yet
+        got = scan(a.scanner, a.conf, a.corpus, e)["confidential"]
+        d = e["difficulty"]
+        if e["confidential"]:
+            pos[d] += 1; pos["all"] += 1
+            for w in e["where"]:
+                wpos[w] += 1
+                wtp[w] += got
+            if got:
+                tp[d] += 1; tp["all"] += 1
+            else:
+                misses.append(f'{e["file"]} ({d}, {",".join(e["categories"])}): {e["note"]}')
+        else:
+            neg[d] += 1; neg["all"] += 1
+            if got:
+                fp[d] += 1; fp["all"] += 1
+                falses.append(f'{e["file"]} ({d}): {e["note"]}')
+    print("difficulty  recall            false positives")
+    for d in ("easy", "medium", "hard", "all"):
+        r = tp[d] / pos[d] if pos[d] else 1.0
+        f = fp[d] / neg[d] if neg[d] else 0.0
+        print(f"{d:10}  {tp[d]:3}/{pos[d]:<3} {r:6.1%}    {fp[d]:3}/{neg[d]:<3} {f:6.1%}")
+    print("where       recall (a message counts under each of its labels)")
+    for w in sorted(wpos):
+        print(f"{w:10}  {wtp[w]:3}/{wpos[w]:<3} {wtp[w] / wpos[w]:6.1%}")
+    if a.verbose or misses:
+        print("missed:"); [print("  " + m) for m in misses]
+    if a.verbose or falses:
+        print("false positives:"); [print("  " + m) for m in falses]
+    passed = failed = 0
+    for n, (name, kind, d, floor) in enumerate(FLOORS, 1):
+        key = d or "all"
+        if kind == "recall":
+            val = tp[key] / pos[key] if pos[key] else 1.0
+            ok = val >= floor
+        else:
+            val = fp[key] / neg[key] if neg[key] else 0.0
+            ok = val <= floor
+        print(f'{"ok" if ok else "not ok"} {n} - {name}: {val:.1%} (floor {floor:.0%})')
+        passed += ok; failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
