@@ -351,8 +351,8 @@ find_hits(struct scan *sc)
 		for (size_t k = 0; k < sc->d->n; k++)
 			if (entry_at(sc, &sc->d->e[k], i) && add_hit(sc, i, (int)k) < 0)
 				return -1;
-		if (i + 1 < sc->nt && sc->t[i].cap && sc->t[i + 1].cap &&
-		    sc->t[i].len > 1 && sc->t[i + 1].len > 1 &&
+		if (i + 1 < sc->nt && sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
+		    (sc->t[i + 1].len > 1 || sc->low[sc->t[i + 1].s + 1] == '.') &&
 		    sc->t[i + 1].s - (sc->t[i].s + sc->t[i].len) <= 2 &&
 		    !stop_name(sc->low + sc->t[i].s, sc->t[i].len) &&
 		    !stop_name(sc->low + sc->t[i + 1].s, sc->t[i + 1].len) &&
@@ -435,8 +435,10 @@ window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const 
 	return best;
 }
 
+/* *person receives whether the segment names or points at a person at all. */
 static int
-scan_segment(const struct fconf *c, const struct fseg *g, int cpr_seen, struct ffindings *out)
+scan_segment(const struct fconf *c, const struct fseg *g, int person_given,
+    int *person, struct ffindings *out)
 {
 	struct scan sc = { c->kw.dict, NULL, NULL, 0, NULL, 0, 0 };
 	struct fbuf low;
@@ -451,9 +453,11 @@ scan_segment(const struct fconf *c, const struct fseg *g, int cpr_seen, struct f
 	sc.low = fbuf_str(&low);
 	if (tokenize(&sc, g->text, g->len) < 0 || find_hits(&sc) < 0)
 		rc = -1;
+	if (person)
+		*person = sc.nt > 0 && person_near(&sc, 0, sc.nt);
 	for (int cat = FCAT_HEALTH; rc == 0 && cat <= FCAT_PRIVATE; cat++) {
 		const char *term = NULL;
-		int s = window_score(&sc, cat, (size_t)c->kw.window, cpr_seen, &term);
+		int s = window_score(&sc, cat, (size_t)c->kw.window, person_given, &term);
 		if (s >= c->kw.threshold &&
 		    ffindings_add(out, "keywords", (enum fcat)cat, g->where,
 			s * 100 / (c->kw.threshold * 2), term) < 0)
@@ -465,15 +469,27 @@ scan_segment(const struct fconf *c, const struct fseg *g, int cpr_seen, struct f
 	return rc;
 }
 
+/* Subjects are short: the person they speak of is often named in the body
+ * ("Per V. har fået kræft" / "Han vil ikke ..."), so they are scanned last. */
 int
 fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 {
-	int cpr_seen = (ffindings_cats(out) >> FCAT_CPR) & 1;
+	int cpr_seen = (ffindings_cats(out) >> FCAT_CPR) & 1, body_person = 0;
 
 	if (!c->kw.enabled || c->kw.dict == NULL)
 		return 0;
+	for (size_t i = 0; i < m->segs.n; i++) {
+		const struct fseg *g = &m->segs.v[i];
+		int person = 0;
+		if (g->where == FWHERE_SUBJECT)
+			continue;
+		if (scan_segment(c, g, cpr_seen, &person, out) < 0)
+			return -1;
+		body_person |= g->where == FWHERE_BODY && person;
+	}
 	for (size_t i = 0; i < m->segs.n; i++)
-		if (scan_segment(c, &m->segs.v[i], cpr_seen, out) < 0)
+		if (m->segs.v[i].where == FWHERE_SUBJECT &&
+		    scan_segment(c, &m->segs.v[i], cpr_seen || body_person, NULL, out) < 0)
 			return -1;
 	return 0;
 }

@@ -1,0 +1,25 @@
+#!/bin/bash
+# The whole test suite on a fresh Debian 12 machine: install, build with
+# ASan/UBSan and -Werror, then unit, miltertest, real-Postfix e2e and corpus.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/bootstrap.sh" --enable-sanitizers --enable-werror
+cd "$top/_build"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+make check >check.out 2>&1 || status=$?
+# Show every test's own output, then the summaries.
+for log in tests/unit/*.log tests/*/*.log; do
+	case "$log" in */test-suite.log) continue ;; esac
+	[ -f "$log" ] || continue
+	echo "===== ${log}"
+	cat "$log"
+done
+grep -E '^(# |PASS|FAIL|XFAIL|ERROR|SKIP)' check.out || true
+if [ "$status" -ne 0 ]; then
+	echo "make check failed (exit $status)"
+	cat tests/test-suite.log tests/unit/test-suite.log 2>/dev/null || true
+	exit "$status"
+fi
+echo "all test suites passed"
