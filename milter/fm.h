@@ -17,5 +17,7 @@ int fm_register(struct fm_snap *snap);
 
 /* Privilege drop: one function, and it fails hard. Returns 0 or -1 (message in err). */
 int fm_drop_privileges(const char *user, char *err, size_t errlen);
+/* A unix: socket is handed to the run user so it stays usable after the drop. */
+int fm_socket_owner(const char *sock, const char *user, char *err, size_t errlen);
 
 #endif

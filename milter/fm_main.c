@@ -118,6 +118,14 @@ milter_thread(void *arg)
 	return NULL;
 }
 
+struct reloader {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pending, stop;
+	struct fm_snap *snap;
+	const char *conf;
+};
+
 static void
 reload(struct fm_snap *snap, const char *path)
 {
@@ -132,29 +140,80 @@ reload(struct fm_snap *snap, const char *path)
 	flog(NULL, LOG_INFO, "configuration reloaded from %s", path);
 }
 
+/* Loading takes a while (word lists); the main thread must be back in
+ * sigwait() at once, or a second SIGHUP would reach libmilter ("stop"). */
+static void *
+reload_thread(void *arg)
+{
+	struct reloader *r = arg;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->pending && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop)
+			break;
+		r->pending = 0;
+		pthread_mutex_unlock(&r->mu);
+		reload(r->snap, r->conf);
+		pthread_mutex_lock(&r->mu);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static void
+poke(struct reloader *r, int stop)
+{
+	pthread_mutex_lock(&r->mu);
+	if (stop)
+		r->stop = 1;
+	else
+		r->pending = 1;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
 static int
 signal_loop(struct fm_snap *snap, const char *conf, const sigset_t *set)
 {
+	struct reloader r = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, snap, conf };
+	pthread_t tid;
+
+	if (pthread_create(&tid, NULL, reload_thread, &r) != 0) {
+		flog(NULL, LOG_ERR, "cannot start the reload thread");
+		smfi_stop();
+		return -1;
+	}
 	for (;;) {
 		int sig = 0;
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			reload(snap, conf);
+			poke(&r, 0);
 			continue;
 		}
 		flog(NULL, LOG_INFO, "signal %d: stopping", sig);
 		smfi_stop();
-		return 0;
+		break;
 	}
+	poke(&r, 1);
+	pthread_join(tid, NULL);
+	return 0;
 }
 
 static int
-open_socket(const char *sock)
+open_socket(const char *sock, const char *user)
 {
-	if (smfi_setconn((char *)sock) != MI_SUCCESS)
+	char err[512];
+
+	if (smfi_setconn((char *)sock) != MI_SUCCESS || smfi_opensocket(1) != MI_SUCCESS)
 		return -1;
-	return smfi_opensocket(1) == MI_SUCCESS ? 0 : -1;
+	if (fm_socket_owner(sock, user, err, sizeof(err)) < 0) {
+		flog(NULL, LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -167,7 +226,7 @@ run(const struct fm_opts *o, struct fconf *c)
 	char err[512] = "";
 	int rc = 1;
 
-	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 || open_socket(sock) < 0) {
+	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 || open_socket(sock, c->user) < 0) {
 		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
 		if (snap == NULL)
 			fconf_unref(c);
@@ -220,7 +279,7 @@ main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	flog_open("fortrolig-milter", o.foreground || o.check, !o.check);
-	umask(027);
+	umask(007);   /* a unix socket must be usable by the MTA's group */
 	fmsg_global_init();
 	if ((c = fconf_load(o.conf, FORTROLIG_WORDS, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);

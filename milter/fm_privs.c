@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fm.h"
@@ -37,6 +38,31 @@ fm_drop_privileges(const char *user, char *err, size_t errlen)
 	}
 	if (setuid(0) == 0 || geteuid() == 0) {
 		snprintf(err, errlen, "privileges could be regained after the switch to \"%s\"", user);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fm_socket_owner(const char *sock, const char *user, char *err, size_t errlen)
+{
+	const char *path = NULL;
+	struct passwd *pw;
+
+	if (strncmp(sock, "unix:", 5) == 0)
+		path = sock + 5;
+	else if (strncmp(sock, "local:", 6) == 0)
+		path = sock + 6;
+	else if (sock[0] == '/')
+		path = sock;
+	if (path == NULL || user == NULL || *user == '\0' || geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(err, errlen, "user \"%s\" does not exist", user);
+		return -1;
+	}
+	if (chown(path, pw->pw_uid, pw->pw_gid) != 0 || chmod(path, 0660) != 0) {
+		snprintf(err, errlen, "cannot hand %s to %s: %s", path, user, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include "fbuf.h"
 #include "fdet.h"
 #include "fkw.h"
+#include "fquote.h"
 #include "ftext.h"
 
 #define KW_MAX_WORDS 6
@@ -56,6 +57,13 @@ static const char *const name_stop[] = {
 	"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
 	"januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
 	"september", "oktober", "november", "december", NULL
+};
+
+/* A line that closes the writer's own text: what follows is a signature. */
+static const char *const closings[] = {
+	"med venlig hilsen", "venlig hilsen", "venligst", "mvh", "de bedste hilsner",
+	"bedste hilsner", "bedste hilsen", "kærlig hilsen", "hilsen", "best regards",
+	"kind regards", "regards", "sincerely", "--", NULL
 };
 
 static size_t
@@ -352,6 +360,7 @@ find_hits(struct scan *sc)
 			if (entry_at(sc, &sc->d->e[k], i) && add_hit(sc, i, (int)k) < 0)
 				return -1;
 		if (i + 1 < sc->nt && sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
+		    !sc->t[i].excluded && !sc->t[i + 1].excluded &&
 		    (sc->t[i + 1].len > 1 || sc->low[sc->t[i + 1].s + 1] == '.') &&
 		    sc->t[i + 1].s - (sc->t[i].s + sc->t[i].len) <= 2 &&
 		    !stop_name(sc->low + sc->t[i].s, sc->t[i].len) &&
@@ -360,6 +369,46 @@ find_hits(struct scan *sc)
 			return -1;
 	}
 	return 0;
+}
+
+static int
+closing_line(const char *low, size_t ls, size_t le)
+{
+	while (ls < le && (low[ls] == ' ' || low[ls] == '\t'))
+		ls++;
+	while (le > ls && (low[le - 1] == ' ' || low[le - 1] == '\r' || low[le - 1] == ',' ||
+	    low[le - 1] == '.' || low[le - 1] == '!'))
+		le--;
+	for (size_t i = 0; closings[i]; i++)
+		if (le - ls == strlen(closings[i]) && memcmp(low + ls, closings[i], le - ls) == 0)
+			return 1;
+	return 0;
+}
+
+/* Byte ranges that are signatures: from a closing line to the next opener of
+ * an earlier message (or the end). Names and department words there do not
+ * describe the case ("Psykiatri og Misbrug", "Anne Holm"). */
+static void
+mark_signatures(struct scan *sc, size_t len)
+{
+	size_t ls = 0, t = 0;
+	int in_sig = 0;
+
+	while (ls < len) {
+		const char *nl = memchr(sc->low + ls, '\n', len - ls);
+		size_t le = nl ? (size_t)(nl - sc->low) : len, ne = le + 1 < len ? le + 1 : len;
+		const char *nx = memchr(sc->low + ne, '\n', len - ne);
+		size_t nle = nx ? (size_t)(nx - sc->low) : len;
+
+		if (in_sig && fquote_is_opener(sc->low + ls, le - ls, sc->low + ne, nle - ne))
+			in_sig = 0;
+		for (; t < sc->nt && sc->t[t].s < le; t++)
+			if (in_sig)
+				sc->t[t].excluded = 1;
+		if (!in_sig && closing_line(sc->low, ls, le))
+			in_sig = 1;
+		ls = le + 1;
+	}
 }
 
 static int
@@ -451,7 +500,11 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given,
 		return low.overflow ? -1 : 0;
 	}
 	sc.low = fbuf_str(&low);
-	if (tokenize(&sc, g->text, g->len) < 0 || find_hits(&sc) < 0)
+	if (tokenize(&sc, g->text, g->len) < 0)
+		rc = -1;
+	if (rc == 0)
+		mark_signatures(&sc, g->len);
+	if (rc == 0 && find_hits(&sc) < 0)
 		rc = -1;
 	if (person)
 		*person = sc.nt > 0 && person_near(&sc, 0, sc.nt);

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "fbuf.h"
 #include "flog.h"
@@ -46,5 +46,5 @@ flog(const struct flog_ctx *ctx, int prio, const char *fmt, ...)
 		syslog(prio, "%s: fortrolig: %s", qid, msg);
 	if (sink.to_stderr)
 		fprintf(stderr, "%s[%ld]: %s: fortrolig: %s\n", sink.ident,
-		    (long)time(NULL), qid, msg);
+		    (long)getpid(), qid, msg);
 }

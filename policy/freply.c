@@ -164,12 +164,13 @@ static size_t
 wrap(const char *s, char lines[][128], size_t n, size_t max, size_t width)
 {
 	while (*s && n < max) {
-		size_t len = strlen(s), cut = len;
+		size_t len, cut;
 		while (*s == ' ')
 			s++;
 		len = strlen(s);
 		if (len == 0)
 			break;
+		cut = len;
 		if (len > width) {
 			cut = width;
 			while (cut > 0 && s[cut] != ' ')
