@@ -55,13 +55,32 @@ classify(unsigned cats, int incomplete_confidential)
 	return FCLASS_CLEAN;
 }
 
-/* Only the quoted thread carries it: the member's own text and attachments are clean. */
+/* Only the quoted thread carries it. A reply inherits the earlier subject
+ * tag and Sensitivity/label headers, so markings there still count as the
+ * thread's; anything else in the subject, the body or an attachment is the
+ * member's own text. */
 static int
-quoted_only(unsigned wheres)
+quoted_only(const struct ffindings *f)
 {
-	unsigned own = (1u << FWHERE_BODY) | (1u << FWHERE_ATTACHMENT);
+	int quoted = 0;
 
-	return (wheres & (1u << FWHERE_QUOTED)) && !(wheres & own);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct ffinding *x = &f->v[i];
+		int inherited = x->cat == FCAT_MARKING || x->cat == FCAT_THREAD;
+		switch (x->where) {
+		case FWHERE_QUOTED:
+			quoted = 1;
+			break;
+		case FWHERE_SUBJECT:
+		case FWHERE_HEADER:
+			if (!inherited)
+				return 0;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return quoted;
 }
 
 static void
@@ -122,7 +141,7 @@ fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpt
 	fstrlcpy(v->incomplete_reason, m->incomplete_reason, sizeof(v->incomplete_reason));
 	v->cls = classify(v->cats, m->incomplete &&
 	    c->limits.on_limit == FONLIMIT_CONFIDENTIAL);
-	v->new_thread = c->quoted_new_thread && quoted_only(v->wheres) && !m->incomplete;
+	v->new_thread = c->quoted_new_thread && quoted_only(&v->findings) && !m->incomplete;
 	v->monitor = c->mode == FMODE_MONITOR;
 	v->rcpts = calloc(n ? n : 1, sizeof(*v->rcpts));
 	if (v->rcpts == NULL)
