@@ -238,17 +238,35 @@ free_list(struct fstrlist *l)
 	l->n = 0;
 }
 
+/* "*", or a domain name, optionally behind "*.": labels of letters, digits
+ * and '-', no empty label. */
 static int
 valid_match(const char *m)
 {
+	const char *p = m;
+	size_t label = 0;
+
 	if (strcmp(m, "*") == 0)
 		return 1;
-	if (m[0] == '*' && m[1] != '.')
-		return 0;
-	for (const char *p = m[0] == '*' ? m + 2 : m; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+	if (m[0] == '*') {
+		if (m[1] != '.')
 			return 0;
-	return 1;
+		p = m + 2;
+	}
+	if (*p == '\0')
+		return 0;
+	for (; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if (isalnum((unsigned char)*p) || *p == '-') {
+			label++;
+		} else {
+			return 0;
+		}
+	}
+	return label > 0;
 }
 
 static int

@@ -141,55 +141,53 @@ separator(const char *t, size_t len, size_t j, int *dash)
 	return k;
 }
 
+/* Case-insensitive for ASCII and for Latin-1 letters in UTF-8 (Ø/ø). */
 static int
-near_word(const char *lower, size_t len, size_t from, size_t to, const char *const *words)
+ci_eq(const char *t, const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)t[i], b = (unsigned char)w[i];
+		if (i > 0 && (unsigned char)t[i - 1] == 0xc3 && a >= 0x80 && a <= 0x9e && a != 0x97)
+			a += 0x20;
+		if (tolower(a) != b)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+near_word(const char *t, size_t from, size_t to, const char *const *words)
 {
 	for (size_t i = 0; words[i]; i++) {
 		size_t wl = strlen(words[i]);
-		for (size_t p = from; p + wl <= to && p + wl <= len; p++)
-			if (memcmp(lower + p, words[i], wl) == 0)
+		for (size_t p = from; p + wl <= to; p++)
+			if (ci_eq(t + p, words[i], wl))
 				return 1;
 	}
 	return 0;
 }
 
-static int
-lower_ascii_eq(const char *t, size_t len, size_t s, size_t e, char *buf, size_t bsz)
-{
-	size_t n = e - s < bsz - 1 ? e - s : bsz - 1;
-
-	for (size_t k = 0; k < n && s + k < len; k++)
-		buf[k] = (char)tolower((unsigned char)t[s + k]);
-	buf[n] = '\0';
-	return (int)n;
-}
-
+/* 0..100: a real date gives 20; modulus 11, a context word and the usual
+ * separator add; a number-like context just before takes away. */
 static int
 score(const char *t, size_t len, size_t s, size_t e, int dash, int dotted,
     const struct fcpr_info *in, const struct fconf *c)
 {
-	char before[48], ctx[1400];
 	size_t w = c ? (size_t)c->cpr.context_window : 300;
 	size_t cs = s > w ? s - w : 0, ce = e + w < len ? e + w : len;
 	int sc = 20;
 
-	if (w > 600)
-		w = 600;
 	if (in->mod11)
 		sc += 40;
 	if (dash)
 		sc += 10;
 	if (dotted)
 		sc += 5;
-	cs = s > w ? s - w : 0;
-	ce = e + w < len ? e + w : len;
-	lower_ascii_eq(t, len, cs, ce, ctx, sizeof(ctx));
-	if (near_word(ctx, strlen(ctx), 0, strlen(ctx), ctx_pos))
+	if (near_word(t, cs, ce, ctx_pos))
 		sc += 40;
-	lower_ascii_eq(t, len, s > 28 ? s - 28 : 0, s, before, sizeof(before));
-	if (near_word(before, strlen(before), 0, strlen(before), ctx_neg))
+	if (near_word(t, s > 28 ? s - 28 : 0, s, ctx_neg))
 		sc -= 60;
-	return sc;
+	return sc < 0 ? 0 : sc > 100 ? 100 : sc;
 }
 
 int

@@ -51,18 +51,30 @@ static const char *const sent_names[] = {
 };
 
 /* "Den tir. 3. nov. 2026 kl. 10.12 skrev X <x@y>:", "On ... wrote:", "X skrev:".
- * Only the line itself is quoted: bottom-posted text may follow the quote. */
+ * Only the line itself is quoted: bottom-posted text may follow the quote.
+ * "Som jeg skrev i går, gælder følgende:" is the member's own sentence. */
 static int
 attribution(const char *s, size_t len)
 {
+	static const char *const starts[] = { "den ", "d. ", "on ", "am ", "le ", NULL };
+	int verb = 0, lead = 0;
+
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
 		len--;
 	if (len < 6 || s[len - 1] != ':' || len > 300)
 		return 0;
 	for (size_t i = 0; i + 6 <= len; i++)
 		if (strncasecmp(s + i, " skrev", 6) == 0 || strncasecmp(s + i, " wrote", 6) == 0)
-			return 1;
-	return 0;
+			verb = 1;
+	for (size_t i = 0; starts[i]; i++)
+		lead |= starts_ci(s, len, starts[i]);
+	if (!verb)
+		return 0;
+	/* A date-led line, an address, or a short "Anne Holm skrev:". */
+	return lead || memchr(s, '@', len) != NULL ||
+	    ((len >= 7 && (strncasecmp(s + len - 7, " skrev:", 7) == 0 ||
+	    strncasecmp(s + len - 7, " wrote:", 7) == 0)) && len <= 48 &&
+	    !memchr(s, ',', len));
 }
 
 int
