@@ -90,6 +90,8 @@ daemonise(void)
 	return 0;
 }
 
+/* Returns the open descriptor: after the privilege drop the file may not be
+ * removable (a root-owned directory), and then it is emptied instead. */
 static int
 write_pidfile(const char *path)
 {
@@ -103,7 +105,17 @@ write_pidfile(const char *path)
 		close(fd);
 		return -1;
 	}
-	return close(fd);
+	return fd;
+}
+
+static void
+remove_pidfile(const char *path, int fd)
+{
+	if (path == NULL || fd < 0)
+		return;
+	if (unlink(path) != 0 && ftruncate(fd, 0) != 0)
+		flog(NULL, LOG_WARNING, "cannot remove or empty %s: %s", path, strerror(errno));
+	close(fd);
 }
 
 static void *
@@ -224,7 +236,7 @@ run(const struct fm_opts *o, struct fconf *c)
 	pthread_t self = pthread_self(), tid;
 	sigset_t set;
 	char err[512] = "";
-	int rc = 1;
+	int rc = 1, pidfd = -1;
 
 	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 || open_socket(sock, c->user) < 0) {
 		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
@@ -237,7 +249,7 @@ run(const struct fm_opts *o, struct fconf *c)
 		flog(NULL, LOG_ERR, "cannot daemonise: %s", strerror(errno));
 		goto out;
 	}
-	if (o->pidfile && write_pidfile(o->pidfile) < 0) {
+	if (o->pidfile && (pidfd = write_pidfile(o->pidfile)) < 0) {
 		flog(NULL, LOG_ERR, "cannot write %s: %s", o->pidfile, strerror(errno));
 		goto out;
 	}
@@ -262,8 +274,7 @@ run(const struct fm_opts *o, struct fconf *c)
 	pthread_join(tid, NULL);
 	rc = 0;
 out:
-	if (o->pidfile)
-		unlink(o->pidfile);
+	remove_pidfile(o->pidfile, pidfd);
 	fm_snap_free(snap);
 	return rc;
 }

@@ -6,12 +6,12 @@
 #define FTEXT_REJECT_DA \
 	"Mailen er IKKE sendt. Den indeholder fortrolige oplysninger ({categories}) " \
 	"i {where}, og den kan ikke sendes sikkert til {recipients}. " \
-	"Fjern oplysningerne (fx CPR-nummeret) og send igen, eller kontakt IT om " \
+	"Fjern de fortrolige oplysninger og send igen, eller kontakt IT om " \
 	"krypteret mail til modtageren. Jf. forvaltningslovens paragraf 27."
 #define FTEXT_REJECT_EN \
 	"The mail was NOT sent. It contains confidential information ({categories}) " \
 	"in {where} and cannot be delivered securely to {recipients}. " \
-	"Remove the information (e.g. the CPR number) and send again, or ask IT " \
+	"Remove the confidential information and send again, or ask IT " \
 	"about encrypted mail to the recipient."
 #define FTEXT_NEW_THREAD_DA \
 	"Mailen er IKKE sendt. Den citerede tidligere mail indeholder fortrolige " \

@@ -10,13 +10,20 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 make check >check.out 2>&1 || status=$?
 # Show every test's own output, then the summaries.
-for log in tests/unit/*.log tests/*/*.log; do
+for log in tests/unit/*.log tests/*/*.sh.log; do
 	case "$log" in */test-suite.log) continue ;; esac
 	[ -f "$log" ] || continue
 	echo "===== ${log}"
 	cat "$log"
 done
 grep -E '^(# |PASS|FAIL|XFAIL|ERROR|SKIP)' check.out || true
+# One closing line over every check of every suite (Check prints
+# "Checks: N, Failures: F, Errors: E"; the script suites "N passed, M failed").
+cat tests/unit/*.log tests/*/*.sh.log 2>/dev/null | awk '
+	/^[0-9]+%: Checks: / { gsub(",", ""); p += $3 - $5 - $7; f += $5 + $7 }
+	/^[0-9]+ passed, [0-9]+ failed/ { p += $1; f += $3 }
+	END { printf "%d passed, %d failed\n", p, f }'
+
 if [ "$status" -ne 0 ]; then
 	echo "make check failed (exit $status)"
 	cat tests/test-suite.log tests/unit/test-suite.log 2>/dev/null || true
