@@ -298,13 +298,12 @@ load_rule(struct loadctx *lc, config_setting_t *r, struct fdomain_rule *rule)
 			    name ? name : "?");
 		rule->actions[rule->nactions++] = (enum faction)k;
 	}
-	for (const config_setting_t *k = r; k; k = NULL)
-		for (int i = 0; i < config_setting_length(k); i++) {
-			const char *mn = config_setting_name(config_setting_get_elem(k, (unsigned)i));
-			if (mn && strcmp(mn, "match") && strcmp(mn, "actions"))
-				return fail(lc, config_setting_get_elem(k, (unsigned)i),
-				    "domains: unknown setting \"%s\" in rule", mn);
-		}
+	for (int i = 0; i < config_setting_length(r); i++) {
+		config_setting_t *e = config_setting_get_elem(r, (unsigned)i);
+		const char *mn = config_setting_name(e);
+		if (mn && strcmp(mn, "match") && strcmp(mn, "actions"))
+			return fail(lc, e, "domains: unknown setting \"%s\" in rule", mn);
+	}
 	return 0;
 }
 
