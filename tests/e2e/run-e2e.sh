@@ -488,4 +488,12 @@ t_teardown() {
 }
 check "teardown: every Postfix, receiver and milter stopped by pid, ports closed" t_teardown
 
+# The milter is built with ASan/UBSan in CI: its logs must hold no report.
+t_sanitizers() {
+    local hits
+    hits=$(grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$E2E_TMP"/milter-*.log 2>/dev/null || true)
+    [ -z "$hits" ] || { diag "sanitizer report in: $hits"; diag "$(cat $hits)"; return 1; }
+}
+check "no ASan/UBSan/LSan report in any milter log" t_sanitizers
+
 finish

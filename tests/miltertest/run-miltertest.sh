@@ -189,6 +189,11 @@ for c in $cases; do
 		for pid in $(leftover_pids "$sock"); do kill -9 "$pid" 2>/dev/null; done
 		rc=1
 	fi
+	# The milter is built with ASan/UBSan in CI: any report fails the case.
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
+		echo "sanitizer report in the milter's output" >>"$log"
+		rc=1
+	fi
 	[ $rc -ne 0 ] && echo "miltertest exit status $rc" >>"$log"
 	report $rc "$c" "$log"
 done
