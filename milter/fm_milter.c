@@ -11,7 +11,9 @@
 
 #include "fbuf.h"
 #include "flog.h"
+#include "fc.h"
 #include "fm.h"
+#include "fm_enc.h"
 #include "fpolicy.h"
 #include "ftext.h"
 
@@ -28,7 +30,9 @@ struct fm_msg {
 	struct flog_ctx log;
 	char sender[320];
 	char *rcpts[FM_MAX_RCPTS];
+	char *rcpt_args[FM_MAX_RCPTS];  /* as given in RCPT TO, for smfi_delrcpt */
 	size_t nrcpts;
+	struct fm_mimehdrs mime;
 	struct fbuf raw;              /* headers + body as received */
 	struct fm_strip strip[FM_MAX_STRIP];
 	size_t nstrip;
@@ -49,8 +53,10 @@ msg_free(struct fm_msg *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < m->nrcpts; i++)
+	for (size_t i = 0; i < m->nrcpts; i++) {
 		free(m->rcpts[i]);
+		free(m->rcpt_args[i]);
+	}
 	fbuf_free(&m->raw);
 	fconf_unref(m->conf);
 	free(m);
@@ -118,6 +124,10 @@ fm_envrcpt(SMFICTX *ctx, char **argv)
 	ftext_bare_addr(bare, sizeof(bare), argv[0] ? argv[0] : "");
 	if ((c->msg->rcpts[c->msg->nrcpts] = strdup(bare)) == NULL)
 		return SMFIS_TEMPFAIL;
+	if ((c->msg->rcpt_args[c->msg->nrcpts] = strdup(argv[0] ? argv[0] : "")) == NULL) {
+		free(c->msg->rcpts[c->msg->nrcpts]);
+		return SMFIS_TEMPFAIL;
+	}
 	c->msg->nrcpts++;
 	return SMFIS_CONTINUE;
 }
@@ -151,6 +161,7 @@ fm_header(SMFICTX *ctx, char *name, char *value)
 		return SMFIS_CONTINUE;   /* a client's claim is not analysed either */
 	}
 	fbuf_printf(&c->msg->raw, "%s: %s\r\n", name, value);
+	fm_mimehdrs_note(&c->msg->mime, name);
 	return SMFIS_CONTINUE;
 }
 
@@ -207,10 +218,10 @@ reject(SMFICTX *ctx, const struct fm_msg *m, const struct fpol_verdict *v)
 }
 
 static sfsistat
-apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
+apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v, struct fcerts *fc)
 {
 	struct fbuf hv;
-	int r;
+	int r = 0;
 
 	switch (v->outcome) {
 	case FPOL_REJECT:
@@ -221,8 +232,16 @@ apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
 	default:
 		break;
 	}
+	/* Encrypt before anything is promised or changed: a failure tempfails. */
+	if (v->outcome == FPOL_ENCRYPT &&
+	    fm_enc_apply(ctx, m->conf, fc, v, m->sender, &m->raw, &m->mime, &m->log) < 0)
+		return SMFIS_TEMPFAIL;
+	if (v->outcome != FPOL_DELIVER || !v->monitor)
+		if (v->ndropped && fm_enc_drop(ctx, m->conf, v, m->sender, m->rcpt_args, &m->log) < 0)
+			return SMFIS_TEMPFAIL;
 	fbuf_init(&hv, 4096);
-	r = fpol_header_value(v, &hv);
+	if (r == 0)
+		r = fpol_header_value(v, &hv);
 	if (r == 0)
 		r = smfi_addheader(ctx, "X-Fortrolig", (char *)fbuf_str(&hv)) == MI_SUCCESS ? 0 : -1;
 	if (r == 0 && v->outcome == FPOL_ROUTE_TLS)
@@ -231,12 +250,28 @@ apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
 	return r == 0 ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
 }
 
+/* Why a recipient got the action it got, when a key lookup was involved. */
+static void
+log_rcpts(const struct fm_msg *m, const struct fpol_verdict *v)
+{
+	for (size_t i = 0; i < v->nrcpts; i++) {
+		const struct fpol_rcpt *r = &v->rcpts[i];
+		if (r->why[0] == '\0' && r->action != FACT_SMIME && r->action != FACT_PGP)
+			continue;
+		flog(&m->log, LOG_INFO, "rcpt=<%s> action=%s reason=%s%s%s%s", r->addr,
+		    faction_name(r->action), r->reason, r->why[0] ? " why=\"" : "", r->why,
+		    r->why[0] ? "\"" : "");
+	}
+}
+
 static sfsistat
 fm_eom(SMFICTX *ctx)
 {
 	struct fm_conn *c = conn_of(ctx);
 	struct fm_msg *m = c ? c->msg : NULL;
 	struct fpol_verdict v;
+	struct fpol_keys keys;
+	struct fcerts *fc;
 	struct fbuf line;
 	sfsistat st;
 
@@ -249,18 +284,25 @@ fm_eom(SMFICTX *ctx)
 	}
 	if (!m->member)
 		return SMFIS_CONTINUE;
-	if (fpol_evaluate(m->conf, m->raw.overflow ? NULL : fbuf_str(&m->raw), m->raw.len,
-	    m->sender, c->auth, (const char *const *)m->rcpts, m->nrcpts, &v) < 0) {
-		flog(&m->log, LOG_ERR, "analysis failed (out of memory): tempfail");
+	if ((fc = fcerts_new(m->conf)) == NULL)
+		return SMFIS_TEMPFAIL;
+	fcerts_keys(fc, &keys);
+	if (fpol_evaluate_keys(m->conf, &keys, m->raw.overflow ? NULL : fbuf_str(&m->raw),
+	    m->raw.len, m->sender, c->auth, (const char *const *)m->rcpts, m->nrcpts, &v) < 0) {
+		flog(&m->log, LOG_ERR, "analysis failed (%s): tempfail",
+		    fcerts_error(fc)[0] ? fcerts_error(fc) : "out of memory");
 		fpol_verdict_free(&v);
+		fcerts_free(fc);
 		return SMFIS_TEMPFAIL;
 	}
 	fbuf_init(&line, 4096);
 	fpol_log_line(&v, m->sender, &line);
 	flog(&m->log, v.cls == FCLASS_CLEAN ? LOG_INFO : LOG_NOTICE, "%s", fbuf_str(&line));
 	fbuf_free(&line);
-	st = apply(ctx, m, &v);
+	log_rcpts(m, &v);
+	st = apply(ctx, m, &v, fc);
 	fpol_verdict_free(&v);
+	fcerts_free(fc);
 	return st;
 }
 
@@ -293,7 +335,7 @@ fm_register(struct fm_snap *snap)
 	static struct smfiDesc desc = {
 		.xxfi_name = "fortrolig",
 		.xxfi_version = SMFI_VERSION,
-		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT,
 		.xxfi_connect = fm_connect,
 		.xxfi_envfrom = fm_envfrom,
 		.xxfi_envrcpt = fm_envrcpt,

@@ -47,6 +47,19 @@ static const struct centry table[] = {
 	{ "texts.reject_en", CT_STR, OFF(texts.reject_en), 0, 0, 0, FTEXT_REJECT_EN },
 	{ "texts.new_thread_da", CT_STR, OFF(texts.new_thread_da), 0, 0, 0, FTEXT_NEW_THREAD_DA },
 	{ "texts.new_thread_en", CT_STR, OFF(texts.new_thread_en), 0, 0, 0, FTEXT_NEW_THREAD_EN },
+	{ "smime.store", CT_STR, OFF(smime.store), 0, 0, 0, "/var/lib/fortrolig/smime" },
+	{ "smime.ca_file", CT_STR, OFF(smime.ca_file), 0, 0, 0, "/etc/ssl/certs/ca-certificates.crt" },
+	{ "smime.cipher", CT_ENUM, OFF(smime.cipher), FCIPHER_AES256_CBC, 0, 0, "aes-256-cbc|aes-256-gcm" },
+	{ "smime.archive_cert", CT_STR, OFF(smime.archive_cert), 0, 0, 0, "" },
+	{ "smime.encrypt_to_sender", CT_BOOL, OFF(smime.encrypt_to_sender), 0, 0, 1, NULL },
+	{ "smime.rsa_oaep", CT_BOOL, OFF(smime.rsa_oaep), 0, 0, 1, NULL },
+	{ "pgp.home", CT_STR, OFF(pgp.home), 0, 0, 0, "/var/lib/fortrolig/gnupg" },
+	{ "protected_subject", CT_STR, OFF(protected_subject), 0, 0, 0, "Fortrolig meddelelse" },
+	{ "mixed", CT_ENUM, OFF(mixed), FMIXED_REJECT_ALL, 0, 0, "reject-all|drop-and-notify" },
+	{ "limits.spill_size", CT_INT64, OFF(spill_size), 1048576, 0, 2147483647LL, NULL },
+	{ "advice.sendmail", CT_STR, OFF(advice.sendmail), 0, 0, 0, "/usr/sbin/sendmail" },
+	{ "advice.smtp", CT_STR, OFF(advice.smtp), 0, 0, 0, "" },
+	{ "advice.from", CT_STR, OFF(advice.from), 0, 0, 0, "" },
 };
 
 /* Settings handled by hand (lists and groups), for the unknown-key check. */
@@ -54,7 +67,8 @@ static const char *const known_other[] = {
 	"council", "council.senders", "council.auth_users", "internal_domains",
 	"domains", "detectors", "detectors.cpr", "detectors.keywords",
 	"detectors.marking", "detectors.marking.sensitivity",
-	"detectors.marking.msip_labels", "limits", "texts", NULL
+	"detectors.marking.msip_labels", "limits", "texts",
+	"smime", "pgp", "advice", NULL
 };
 
 static const char *const default_sensitivity[] = { "Private", "Company-Confidential", NULL };

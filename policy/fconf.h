@@ -7,6 +7,8 @@
 enum fmode { FMODE_ENFORCE, FMODE_MONITOR };
 enum faction { FACT_DELIVER, FACT_SMIME, FACT_PGP, FACT_TLS, FACT_REJECT, FACT_COUNT };
 enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL };
+enum fcipher { FCIPHER_AES256_CBC, FCIPHER_AES256_GCM };
+enum fmixed { FMIXED_REJECT_ALL, FMIXED_DROP_AND_NOTIFY };
 
 #define FCONF_MAX_ACTIONS 8
 
@@ -54,6 +56,20 @@ struct fconf {
 	struct {
 		char *reject_da, *reject_en, *new_thread_da, *new_thread_en;
 	} texts;
+	struct {                   /* S/MIME store and encryption (certs/) */
+		char *store, *ca_file, *archive_cert;
+		int cipher;                /* enum fcipher */
+		int encrypt_to_sender, rsa_oaep;
+	} smime;
+	struct {
+		char *home;                /* dedicated GnuPG home */
+	} pgp;
+	char *protected_subject;
+	int mixed;                 /* enum fmixed */
+	long long spill_size;      /* encrypted output past this goes to a temp file */
+	struct {                   /* advice mail for drop-and-notify */
+		char *sendmail, *smtp, *from;
+	} advice;
 };
 
 /* Loads and validates. On error returns NULL and writes "file:line: message". */

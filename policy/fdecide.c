@@ -2,11 +2,13 @@
  * one outcome for the message. The strictest recipient decides. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fbuf.h"
 #include "fdet.h"
+#include "fmix.h"
 #include "fpolicy.h"
 #include "ftext.h"
 
@@ -83,8 +85,25 @@ quoted_only(const struct ffindings *f)
 	return quoted;
 }
 
-static void
-decide_rcpt(const struct fconf *c, const struct fpol_verdict *v, struct fpol_rcpt *r)
+/* Asks the key lookup; a miss is noted in r->why for the log. */
+static int
+key_usable(const struct fpol_keys *keys, enum faction kind, struct fpol_rcpt *r)
+{
+	char why[128] = "no key store";
+	size_t l = strlen(r->why);
+	int u = 0;
+
+	if (keys && keys->usable)
+		u = keys->usable(keys->ctx, kind, r->addr, why, sizeof(why));
+	if (u == 0)
+		snprintf(r->why + l, sizeof(r->why) - l, "%s%s: %s", l ? "; " : "",
+		    faction_name(kind), why);
+	return u;
+}
+
+static int
+decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
+    const struct fpol_verdict *v, struct fpol_rcpt *r)
 {
 	const char *domain = ftext_domain(r->addr);
 	const struct fdomain_rule *rule;
@@ -92,49 +111,62 @@ decide_rcpt(const struct fconf *c, const struct fpol_verdict *v, struct fpol_rcp
 	r->action = FACT_DELIVER;
 	if (v->cls == FCLASS_CLEAN) {
 		r->reason = "clean";
-		return;
+		return 0;
 	}
 	if (fconf_domain_internal(c, domain)) {
 		r->reason = "internal";
-		return;
+		return 0;
 	}
 	r->action = FACT_REJECT;
 	if (v->new_thread) {
 		r->reason = "new-thread";
-		return;
+		return 0;
 	}
 	if ((rule = fconf_rule_for(c, domain)) == NULL) {
 		r->reason = "no domain rule";
-		return;
+		return 0;
 	}
 	r->reason = "no usable action";
 	for (size_t i = 0; i < rule->nactions; i++) {
+		int u;
 		switch (rule->actions[i]) {
 		case FACT_SMIME:
 		case FACT_PGP:
-			continue;   /* no key store yet: never usable, fall through */
+			if ((u = key_usable(keys, rule->actions[i], r)) < 0)
+				return -1;
+			if (u == 0)
+				continue;
+			r->action = rule->actions[i];
+			r->reason = r->action == FACT_SMIME ? "certificate" : "key";
+			return 0;
 		case FACT_DELIVER:
 			r->action = FACT_DELIVER;
 			r->reason = "domain rule";
-			return;
+			return 0;
 		case FACT_TLS:
 			r->action = FACT_TLS;
 			r->reason = "enforced TLS";
-			return;
+			return 0;
 		default:
 			r->action = FACT_REJECT;
 			r->reason = "domain rule";
-			return;
+			return 0;
 		}
 	}
+	return 0;
 }
 
 int
 fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
     size_t n, struct fpol_verdict *v)
 {
-	int any_reject = 0, any_tls = 0;
+	return fpol_decide_keys(c, NULL, m, rcpts, n, v);
+}
 
+int
+fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys, const struct fmsg *m,
+    const char *const *rcpts, size_t n, struct fpol_verdict *v)
+{
 	v->cats = ffindings_cats(&v->findings);
 	v->wheres = ffindings_wheres(&v->findings);
 	v->incomplete = m->incomplete;
@@ -154,11 +186,17 @@ fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpt
 			v->rcpts[i].reason = "not from a council member";
 			continue;
 		}
-		decide_rcpt(c, v, &v->rcpts[i]);
-		any_reject |= v->rcpts[i].action == FACT_REJECT;
-		any_tls |= v->rcpts[i].action == FACT_TLS;
+		if (m->encrypted) {
+			v->rcpts[i].action = FACT_DELIVER;
+			v->rcpts[i].reason = "already encrypted";
+			continue;
+		}
+		if (decide_rcpt(c, keys, v, &v->rcpts[i]) < 0)
+			return -1;
 	}
-	v->would = any_reject ? FPOL_REJECT : any_tls ? FPOL_ROUTE_TLS : FPOL_DELIVER;
+	/* One copy of the message: fpol_mix settles encryption and mixed recipients. */
+	if (fpol_mix(c, keys, v) < 0)
+		return -1;
 	if (v->outbound && m->incomplete && c->limits.on_limit == FONLIMIT_TEMPFAIL)
 		v->would = FPOL_TEMPFAIL;
 	v->outcome = v->monitor ? FPOL_DELIVER : v->would;
@@ -168,6 +206,14 @@ fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpt
 int
 fpol_evaluate(const struct fconf *c, const char *data, size_t len, const char *sender,
     const char *auth, const char *const *rcpts, size_t n, struct fpol_verdict *v)
+{
+	return fpol_evaluate_keys(c, NULL, data, len, sender, auth, rcpts, n, v);
+}
+
+int
+fpol_evaluate_keys(const struct fconf *c, const struct fpol_keys *keys, const char *data,
+    size_t len, const char *sender, const char *auth, const char *const *rcpts, size_t n,
+    struct fpol_verdict *v)
 {
 	struct fmsg m;
 	int rc = -1;
@@ -181,7 +227,7 @@ fpol_evaluate(const struct fconf *c, const char *data, size_t len, const char *s
 			n = m.nrcpts;
 		}
 		if (fpol_detect(c, &m, &v->findings) == 0 &&
-		    fpol_decide(c, &m, rcpts, n, v) == 0)
+		    fpol_decide_keys(c, keys, &m, rcpts, n, v) == 0)
 			rc = 0;
 	}
 	fmsg_free(&m);

@@ -14,9 +14,20 @@ struct fpol_rcpt {
 	char addr[320];
 	enum faction action;
 	const char *reason;       /* static string: "clean", "internal", "new-thread", ... */
+	char why[192];            /* why smime/pgp were not usable ("" if not asked) */
+	int dropped;              /* mixed = drop-and-notify removed this recipient */
 };
 
-enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL };
+enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL, FPOL_ENCRYPT };
+
+/* Recipient key lookup, implemented by certs/ (policy/ stays free of
+ * OpenSSL and GPGME). usable() returns 1 when rcpt has a usable key of
+ * kind FACT_SMIME or FACT_PGP, 0 when not (why says why), -1 on an
+ * internal error. A NULL struct means no key is ever usable. */
+struct fpol_keys {
+	int (*usable)(void *ctx, enum faction kind, const char *rcpt, char *why, size_t whylen);
+	void *ctx;
+};
 
 struct fpol_verdict {
 	int outbound;             /* sender is a council member */
@@ -31,6 +42,10 @@ struct fpol_verdict {
 	size_t nrcpts;
 	enum fpol_outcome outcome;       /* what is applied */
 	enum fpol_outcome would;         /* what enforce mode would apply */
+	enum faction enc;                /* FACT_SMIME or FACT_PGP when would == FPOL_ENCRYPT */
+	int protect_subject;             /* encrypting and the subject is confidential */
+	int split;                       /* recipients need different encryption kinds */
+	size_t ndropped;                 /* recipients dropped under drop-and-notify */
 };
 
 /* Runs every detector over an analysed message. */
@@ -44,7 +59,15 @@ int fpol_evaluate(const struct fconf *c, const char *data, size_t len,
 /* Decision only, for an analysed message (used by the tests). */
 int fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
     size_t nrcpts, struct fpol_verdict *v);
+/* The same with a key lookup (keys may be NULL). */
+int fpol_evaluate_keys(const struct fconf *c, const struct fpol_keys *keys,
+    const char *data, size_t len, const char *sender, const char *auth,
+    const char *const *rcpts, size_t nrcpts, struct fpol_verdict *v);
+int fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys,
+    const struct fmsg *m, const char *const *rcpts, size_t nrcpts, struct fpol_verdict *v);
 void fpol_verdict_free(struct fpol_verdict *v);
+/* The advice mail body for dropped recipients (Danish, then English; no content). */
+int fpol_advice_text(const struct fconf *c, const struct fpol_verdict *v, struct fbuf *out);
 
 const char *fpol_outcome_name(enum fpol_outcome o);
 /* "class=sensitive; categories=cpr,health; where=body; action=reject" */

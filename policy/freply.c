@@ -7,6 +7,7 @@
 #include "fbuf.h"
 #include "fpolicy.h"
 #include "ftext.h"
+#include "ftexts_default.h"
 
 static const char *const cat_da[FCAT_COUNT] = {
 	"CPR-nummer", "helbredsoplysninger", "strafbare forhold", "sociale forhold",
@@ -35,6 +36,8 @@ fpol_outcome_name(enum fpol_outcome o)
 		return "reject";
 	case FPOL_TEMPFAIL:
 		return "tempfail";
+	case FPOL_ENCRYPT:
+		return "encrypt";
 	default:
 		return "deliver";
 	}
@@ -73,6 +76,8 @@ action_text(const struct fpol_verdict *v)
 {
 	if (v->would == FPOL_REJECT && v->new_thread)
 		return "reject(new-thread)";
+	if (v->would == FPOL_ENCRYPT)
+		return faction_name(v->enc);
 	return fpol_outcome_name(v->would);
 }
 
@@ -197,6 +202,10 @@ fpol_reject_lines(const struct fconf *c, const struct fpol_verdict *v, char line
 
 	fbuf_init(&utf, 8192);
 	fbuf_init(&ascii, 8192);
+	if (v->split) {
+		da = FTEXT_SPLIT_DA;
+		en = FTEXT_SPLIT_EN;
+	}
 	if (expand(da, v, 1, &utf) == 0 && ftext_to_ascii(&ascii, fbuf_str(&utf)) == 0)
 		n = wrap(fbuf_str(&ascii), lines, n, maxlines / 2, 76);
 	fbuf_reset(&utf);

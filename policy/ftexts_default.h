@@ -21,5 +21,15 @@
 	"The mail was NOT sent. The quoted earlier mail contains confidential " \
 	"information ({categories}). Do not reply to the earlier mail: start a new " \
 	"thread with a new mail, without the quoted content. Applies to: {recipients}."
+#define FTEXT_SPLIT_DA \
+	"Mailen er IKKE sendt. Den indeholder fortrolige oplysninger ({categories}), " \
+	"og modtagerne kræver forskellige slags kryptering (S/MIME og PGP), som " \
+	"ikke kan gives i én mail. Send en mail pr. gruppe. Kan ikke læse den " \
+	"krypterede mail: {recipients}."
+#define FTEXT_SPLIT_EN \
+	"The mail was NOT sent. It contains confidential information ({categories}) " \
+	"and the recipients need different kinds of encryption (S/MIME and PGP), " \
+	"which one mail cannot carry. Send one mail per group. Cannot read the " \
+	"encrypted mail: {recipients}."
 
 #endif

@@ -8,9 +8,11 @@ PACKAGES=(
 	# build
 	build-essential autoconf automake libtool pkg-config
 	# libraries
-	libmilter-dev libconfig-dev libgmime-3.0-dev libxml2-dev libssl-dev check
+	libmilter-dev libconfig-dev libgmime-3.0-dev libxml2-dev libssl-dev libgpgme-dev check
 	# tests: milter protocol, real Postfix, SMTP client, TLS certificates
 	miltertest postfix postfix-pcre swaks openssl python3 procps iproute2
+	# tests: decrypting clients for S/MIME and PGP/MIME
+	gnupg gpgsm
 )
 
 install_packages() {

@@ -1,0 +1,121 @@
+/* fc_out: the encrypted body, kept in memory until it passes the spill
+ * threshold, then in an unlinked temp file (mode 0600). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fc.h"
+
+void
+fcout_init(struct fcout *o, size_t spill_at)
+{
+	memset(o, 0, sizeof(*o));
+	fbuf_init(&o->mem, 0);
+	o->spill_at = spill_at;
+}
+
+void
+fcout_free(struct fcout *o)
+{
+	fbuf_free(&o->mem);
+	if (o->spill)
+		fclose(o->spill);
+	o->spill = NULL;
+}
+
+static FILE *
+spill_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	mode_t old;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/fortrolig.XXXXXX", dir && *dir ? dir : "/tmp");
+	old = umask(077);
+	fd = mkstemp(path);
+	umask(old);
+	if (fd < 0)
+		return NULL;
+	unlink(path);   /* nothing is left behind, even on a crash */
+	if (fchmod(fd, 0600) < 0 || (f = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+static int
+raw_write(struct fcout *o, const void *p, size_t n)
+{
+	if (o->spill == NULL && o->mem.len + n > o->spill_at) {
+		if ((o->spill = spill_file()) == NULL)
+			return -1;
+		if (o->mem.len && fwrite(o->mem.data, 1, o->mem.len, o->spill) != o->mem.len)
+			return -1;
+		fbuf_free(&o->mem);
+		fbuf_init(&o->mem, 0);
+	}
+	o->len += n;
+	if (o->spill)
+		return fwrite(p, 1, n, o->spill) == n ? 0 : -1;
+	return fbuf_add(&o->mem, p, n);
+}
+
+int
+fcout_write(struct fcout *o, const void *p, size_t n)
+{
+	const char *s = p, *start = p;
+
+	if (!o->crlf)
+		return raw_write(o, p, n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' && !(i > 0 ? s[i - 1] == '\r' : o->last_cr)) {
+			if (raw_write(o, start, (size_t)(s + i - start)) < 0 ||
+			    raw_write(o, "\r\n", 2) < 0)
+				return -1;
+			start = s + i + 1;
+		}
+	}
+	if (n)
+		o->last_cr = s[n - 1] == '\r';
+	return raw_write(o, start, (size_t)(s + n - start));
+}
+
+int
+fcout_puts(struct fcout *o, const char *s)
+{
+	return fcout_write(o, s, strlen(s));
+}
+
+int
+fcout_rewind(struct fcout *o)
+{
+	if (o->spill && (fflush(o->spill) != 0 || fseek(o->spill, 0, SEEK_SET) != 0))
+		return -1;
+	return 0;
+}
+
+long
+fcout_read(struct fcout *o, char *buf, size_t n, size_t *pos)
+{
+	size_t k;
+
+	if (o->spill) {
+		k = fread(buf, 1, n, o->spill);
+		if (k == 0 && ferror(o->spill))
+			return -1;
+		*pos += k;
+		return (long)k;
+	}
+	k = o->mem.len - *pos < n ? o->mem.len - *pos : n;
+	if (k)
+		memcpy(buf, o->mem.data + *pos, k);
+	*pos += k;
+	return (long)k;
+}
