@@ -12,6 +12,8 @@ PACKAGES=(
 	libzip-dev libpoppler-glib-dev
 	# tests: milter protocol, real Postfix, SMTP client, TLS certificates
 	miltertest postfix postfix-pcre swaks openssl python3 procps iproute2
+	# tests: encrypted PDFs (extractor tests), libFuzzer harnesses
+	qpdf zlib1g-dev clang
 )
 
 install_packages() {
