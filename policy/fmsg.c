@@ -152,7 +152,7 @@ extract(struct walk *w, const char *ctype, const char *fname, const unsigned cha
 	struct fx_limits l;
 	struct fx_result r;
 
-	if (k == FX_KIND_NONE || extract_limits(w, &l) < 0)
+	if (n == 0 || k == FX_KIND_NONE || extract_limits(w, &l) < 0)
 		return;
 	fx_result_init(&r, l.max_text);
 	fx_extract_sandboxed(k, p, n, &l, &r);

@@ -63,6 +63,8 @@ fx_sniff(const char *ctype, const char *fname, const unsigned char *p, size_t n)
 	static const unsigned char cfb[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
 	static const char *const text_exts[] = { ".txt", ".csv", ".tsv", ".text", NULL };
 
+	if (p == NULL || n == 0)
+		return FX_KIND_NONE;
 	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 || memcmp(p, "PK\5\6", 4) == 0))
 		return FX_KIND_ZIP;
 	if (n >= sizeof(cfb) && memcmp(p, cfb, sizeof(cfb)) == 0)
