@@ -9,6 +9,7 @@ enum faction { FACT_DELIVER, FACT_SMIME, FACT_PGP, FACT_TLS, FACT_REJECT, FACT_C
 enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL };
 enum fcipher { FCIPHER_AES256_CBC, FCIPHER_AES256_GCM };
 enum fmixed { FMIXED_REJECT_ALL, FMIXED_DROP_AND_NOTIFY };
+enum fonenc { FONENC_CONFIDENTIAL, FONENC_IGNORE, FONENC_TEMPFAIL };
 
 #define FCONF_MAX_ACTIONS 8
 
@@ -52,6 +53,10 @@ struct fconf {
 		long long max_message_size;
 		int max_mime_depth, max_parts;
 		int on_limit;              /* enum fonlimit */
+		long long max_decoded_size, max_extract_memory;
+		int max_compression_ratio, max_archive_depth;
+		int max_extract_time, max_analysis_time;   /* seconds */
+		int on_encrypted_attachment;   /* enum fonenc */
 	} limits;
 	struct {
 		char *reject_da, *reject_en, *new_thread_da, *new_thread_en;

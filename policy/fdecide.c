@@ -171,8 +171,14 @@ fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys, const stru
 	v->wheres = ffindings_wheres(&v->findings);
 	v->incomplete = m->incomplete;
 	fstrlcpy(v->incomplete_reason, m->incomplete_reason, sizeof(v->incomplete_reason));
-	v->cls = classify(v->cats, m->incomplete &&
-	    c->limits.on_limit == FONLIMIT_CONFIDENTIAL);
+	if (m->encrypted_att && c->limits.on_encrypted_attachment != FONENC_IGNORE) {
+		v->encrypted_att = 1;
+		fstrlcpy(v->encrypted_att_reason, m->encrypted_att_reason,
+		    sizeof(v->encrypted_att_reason));
+	}
+	v->cls = classify(v->cats, (m->incomplete &&
+	    c->limits.on_limit == FONLIMIT_CONFIDENTIAL) || (v->encrypted_att &&
+	    c->limits.on_encrypted_attachment == FONENC_CONFIDENTIAL));
 	v->new_thread = c->quoted_new_thread && quoted_only(&v->findings) && !m->incomplete;
 	v->monitor = c->mode == FMODE_MONITOR;
 	v->rcpts = calloc(n ? n : 1, sizeof(*v->rcpts));
@@ -198,6 +204,9 @@ fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys, const stru
 	if (fpol_mix(c, keys, v) < 0)
 		return -1;
 	if (v->outbound && m->incomplete && c->limits.on_limit == FONLIMIT_TEMPFAIL)
+		v->would = FPOL_TEMPFAIL;
+	if (v->outbound && v->encrypted_att &&
+	    c->limits.on_encrypted_attachment == FONENC_TEMPFAIL)
 		v->would = FPOL_TEMPFAIL;
 	v->outcome = v->monitor ? FPOL_DELIVER : v->would;
 	return 0;

@@ -75,5 +75,9 @@ fjson_verdict(struct fbuf *out, const char *file, const struct fpol_verdict *v)
 		r |= fbuf_adds(out, ",\"incomplete\":");
 		r |= fjson_string(out, v->incomplete_reason);
 	}
+	if (v->encrypted_att) {
+		r |= fbuf_adds(out, ",\"encrypted_attachment\":");
+		r |= fjson_string(out, v->encrypted_att_reason);
+	}
 	return r | fbuf_addc(out, '}');
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gmime/gmime.h>
 #include <libxml/parser.h>
@@ -15,11 +16,13 @@
 #include "fmsg.h"
 #include "fquote.h"
 #include "ftext.h"
+#include "fx.h"
 
 struct walk {
 	const struct fconf *conf;
 	struct fmsg *m;
 	int oom;
+	long long t0;          /* start, CLOCK_MONOTONIC ms */
 };
 
 void
@@ -27,6 +30,7 @@ fmsg_global_init(void)
 {
 	g_mime_init();
 	xmlInitParser();
+	fx_global_init();
 }
 
 void
@@ -94,6 +98,101 @@ add_attachment_text(struct walk *w, const char *text, size_t len, int html)
 	fbuf_free(&plain);
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Counts decoded bytes against max_decoded_size; 0 while within it. */
+static int
+count_decoded(struct walk *w, size_t n)
+{
+	w->m->decoded += (long long)n;
+	if (w->m->decoded <= w->conf->limits.max_decoded_size)
+		return 0;
+	incomplete(w->m, "decoded size limit");
+	return -1;
+}
+
+/* The limits for one extraction: what is left of the decoded size and of
+ * the analysis time. Returns -1 (and marks the message) when nothing is. */
+static int
+extract_limits(struct walk *w, struct fx_limits *l)
+{
+	const struct fconf *c = w->conf;
+	long long left = c->limits.max_analysis_time * 1000LL - (now_ms() - w->t0);
+	long long room = c->limits.max_decoded_size - w->m->decoded;
+
+	if (left <= 0) {
+		incomplete(w->m, "analysis time limit");
+		return -1;
+	}
+	if (room <= 0) {
+		incomplete(w->m, "decoded size limit");
+		return -1;
+	}
+	l->max_text = (size_t)room;
+	l->max_ratio = c->limits.max_compression_ratio;
+	l->max_depth = c->limits.max_archive_depth;
+	l->max_memory = c->limits.max_extract_memory;
+	l->timeout_ms = (int)(left < c->limits.max_extract_time * 1000LL ?
+	    left : c->limits.max_extract_time * 1000LL);
+	return 0;
+}
+
+static void
+extract(struct walk *w, const char *ctype, const char *fname, const unsigned char *p,
+    size_t n)
+{
+	enum fx_kind k = fx_sniff(ctype, fname, p, n);
+	struct fx_limits l;
+	struct fx_result r;
+
+	if (n == 0 || k == FX_KIND_NONE || extract_limits(w, &l) < 0)
+		return;
+	fx_result_init(&r, l.max_text);
+	fx_extract_sandboxed(k, p, n, &l, &r);
+	if (count_decoded(w, r.text.len) == 0)
+		add_seg(w, FWHERE_ATTACHMENT, fbuf_str(&r.text), r.text.len);
+	if (r.status != FX_OK)
+		incomplete(w->m, r.reason);
+	if (r.encrypted && !w->m->encrypted_att) {
+		w->m->encrypted_att = 1;
+		fstrlcpy(w->m->encrypted_att_reason, r.enc_reason,
+		    sizeof(w->m->encrypted_att_reason));
+	}
+	fx_result_free(&r);
+}
+
+/* A part GMime does not turn into text: decode the transfer encoding and
+ * hand the bytes to the attachment extractors. */
+static void
+walk_binary(struct walk *w, GMimeObject *obj, const char *fname)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeStream *mem;
+	GByteArray *ba;
+	char *ctype;
+
+	if (dw == NULL)
+		return;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
+		incomplete(w->m, "attachment could not be decoded");
+	} else if ((ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))) != NULL &&
+	    count_decoded(w, ba->len) == 0) {
+		ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+		extract(w, ctype, fname, ba->data, ba->len);
+		g_free(ctype);
+	}
+	g_object_unref(mem);
+}
+
 static void walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att);
 
 static void
@@ -111,11 +210,22 @@ walk_leaf(struct walk *w, GMimeObject *obj, int in_att)
 		w->m->encrypted = 1;
 	if (fname)
 		add_seg(w, FWHERE_ATTACHMENT, fname, strlen(fname));
+	/* Text attachments without a charset: fx_text guesses (BOM, UTF-16,
+	 * windows-1252) where GMime would assume one. */
+	if (GMIME_IS_PART(obj) && (!GMIME_IS_TEXT_PART(obj) ||
+	    (att && g_mime_object_get_content_type_parameter(obj, "charset") == NULL && !html))) {
+		walk_binary(w, obj, fname);
+		return;
+	}
 	if (!GMIME_IS_TEXT_PART(obj))
-		return;   /* office, PDF and archive extraction: later analysis work */
+		return;
 	text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
 	if (text == NULL) {
 		incomplete(w->m, "text part could not be decoded");
+		return;
+	}
+	if (count_decoded(w, strlen(text)) < 0) {
+		g_free(text);
 		return;
 	}
 	if (att)
@@ -221,7 +331,7 @@ collect_headers(struct fmsg *m, GMimeMessage *msg)
 int
 fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m)
 {
-	struct walk w = { c, m, 0 };
+	struct walk w = { c, m, 0, now_ms() };
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
@@ -244,6 +354,8 @@ fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m
 	collect_headers(m, msg);
 	walk_message(&w, msg, 0, 0);
 	g_object_unref(msg);
+	if (now_ms() - w.t0 > c->limits.max_analysis_time * 1000LL)
+		incomplete(m, "analysis time limit");
 	return w.oom ? -1 : 0;
 }
 

@@ -20,7 +20,10 @@ struct fmsg {
 	int encrypted;                     /* already S/MIME or PGP/MIME encrypted */
 	int incomplete;                    /* a limit was hit or a part could not be read */
 	char incomplete_reason[96];
+	int encrypted_att;                 /* a password-protected attachment */
+	char encrypted_att_reason[64];
 	int parts;
+	long long decoded;                 /* bytes decoded and extracted */
 };
 
 /* Process-wide library set-up (GMime, libxml2); call once from main(). */

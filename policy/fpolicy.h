@@ -37,6 +37,8 @@ struct fpol_verdict {
 	int new_thread;           /* confidential only in the quoted thread */
 	int incomplete;
 	char incomplete_reason[96];
+	int encrypted_att;        /* password-protected attachment (on_encrypted_attachment) */
+	char encrypted_att_reason[64];
 	struct ffindings findings;
 	struct fpol_rcpt *rcpts;
 	size_t nrcpts;

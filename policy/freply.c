@@ -113,6 +113,8 @@ fpol_log_line(const struct fpol_verdict *v, const char *sender, struct fbuf *out
 	    action_text(v), v->nrcpts, v->monitor ? "monitor" : "enforce");
 	if (v->incomplete)
 		r |= fbuf_printf(out, " incomplete=\"%s\"", v->incomplete_reason);
+	if (v->encrypted_att)
+		r |= fbuf_printf(out, " encrypted_attachment=\"%s\"", v->encrypted_att_reason);
 	return r ? -1 : 0;
 }
 

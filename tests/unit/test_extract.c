@@ -1,0 +1,418 @@
+/* test_extract: every attachment extractor on files generated here (tgen.h),
+ * the limits, encrypted attachments, the sandbox, and fmsg end to end. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "fbuf.h"
+#include "fconf.h"
+#include "fmsg.h"
+#include "fpolicy.h"
+#include "fx.h"
+#include "tgen.h"
+#include "tutil.h"
+
+static const struct fx_limits lim = { 8u << 20, 100, 3, 10000, 1LL << 30 };
+
+static const char ctypes[] =
+	"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+	"content-types\"/>";
+/* A CPR split over three runs, and layout numbers that must not join it. */
+static const char docx_doc[] =
+	"<?xml version=\"1.0\"?><w:document xmlns:w=\"w\" xmlns:wp=\"wp\"><w:body>"
+	"<w:p><w:r><w:t>Borger med CPR </w:t></w:r><w:r><w:t>0101</w:t></w:r>"
+	"<w:r><w:t>90</w:t></w:r><w:r><w:t xml:space=\"preserve\">-1234 </w:t></w:r>"
+	"<w:r><w:drawing><wp:posOffset>5551234</wp:posOffset></w:drawing></w:r></w:p>"
+	"<w:p><w:r><w:t>anbringelse</w:t><w:tab/><w:t>depression</w:t></w:r></w:p>"
+	"</w:body></w:document>";
+static const char docx_custom[] =
+	"<?xml version=\"1.0\"?><Properties xmlns:vt=\"vt\">"
+	"<property fmtid=\"x\" pid=\"2\" name=\"MSIP_Label_1234abcd-0000_Name\">"
+	"<vt:lpwstr>Fortroligt</vt:lpwstr></property>"
+	"<property fmtid=\"x\" pid=\"3\" name=\"Sagsnr\"><vt:lpwstr>27.00</vt:lpwstr></property>"
+	"</Properties>";
+
+static void
+run(enum fx_kind k, const struct fbuf *in, const struct fx_limits *l, struct fx_result *r)
+{
+	fx_result_init(r, l->max_text);
+	fx_extract(k, (const unsigned char *)in->data, in->len, l, 0, r);
+}
+
+static void
+make_docx(struct fbuf *out)
+{
+	const struct tg_entry e[] = {
+		{ "[Content_Types].xml", ctypes, 0, NULL },
+		{ "word/document.xml", docx_doc, 0, NULL },
+		{ "word/header1.xml", "<w:hdr xmlns:w=\"w\"><w:p><w:r><w:t>FORTROLIGT</w:t>"
+		  "</w:r></w:p></w:hdr>", 0, NULL },
+		{ "docProps/custom.xml", docx_custom, 0, NULL },
+	};
+
+	ck_assert_int_eq(tg_zip(e, 4, out), 0);
+}
+
+START_TEST(t_sniff)
+{
+	ck_assert_int_eq(fx_sniff(NULL, NULL, (const unsigned char *)"PK\3\4xx", 6), FX_KIND_ZIP);
+	ck_assert_int_eq(fx_sniff(NULL, NULL, (const unsigned char *)"%PDF-1.7", 8), FX_KIND_PDF);
+	ck_assert_int_eq(fx_sniff("application/octet-stream", "liste.CSV",
+	    (const unsigned char *)"a;b", 3), FX_KIND_TEXT);
+	ck_assert_int_eq(fx_sniff("text/plain", NULL, (const unsigned char *)"a", 1), FX_KIND_TEXT);
+	ck_assert_int_eq(fx_sniff("image/png", "x.png", (const unsigned char *)"\x89PNG", 4),
+	    FX_KIND_NONE);
+}
+END_TEST
+
+START_TEST(t_text_charsets)
+{
+	/* "Fødsel" as UTF-16LE with BOM, without BOM, and windows-1252 "æøå €". */
+	static const char u16[] = "\xff\xfe" "F\0\xf8\0" "d\0s\0e\0l\0";
+	static const char u16nobom[] = "F\0\xf8\0" "d\0s\0e\0l\0";
+	static const char cp1252[] = "\xe6\xf8\xe5 \x80";
+	struct fbuf in;
+	struct fx_result r;
+
+	fbuf_init(&in, 0);
+	fbuf_add(&in, u16, sizeof(u16) - 1);
+	run(FX_KIND_TEXT, &in, &lim, &r);
+	ck_assert_str_eq(fbuf_str(&r.text), "F\xc3\xb8" "dsel");
+	fx_result_free(&r);
+	fbuf_reset(&in);
+	fbuf_add(&in, u16nobom, sizeof(u16nobom) - 1);
+	run(FX_KIND_TEXT, &in, &lim, &r);
+	ck_assert_str_eq(fbuf_str(&r.text), "F\xc3\xb8" "dsel");
+	fx_result_free(&r);
+	fbuf_reset(&in);
+	fbuf_add(&in, cp1252, sizeof(cp1252) - 1);
+	run(FX_KIND_TEXT, &in, &lim, &r);
+	ck_assert_str_eq(fbuf_str(&r.text), "\xc3\xa6\xc3\xb8\xc3\xa5 \xe2\x82\xac");
+	ck_assert_int_eq(r.status, FX_OK);
+	fx_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_docx)
+{
+	struct fbuf in;
+	struct fx_result r;
+	const char *t;
+
+	fbuf_init(&in, 0);
+	make_docx(&in);
+	run(FX_KIND_ZIP, &in, &lim, &r);
+	t = fbuf_str(&r.text);
+	ck_assert_int_eq(r.status, FX_OK);
+	ck_assert_ptr_nonnull(strstr(t, "Borger med CPR 010190-1234 \n"));
+	ck_assert_ptr_null(strstr(t, "5551234"));
+	ck_assert_ptr_nonnull(strstr(t, "anbringelse\tdepression"));
+	ck_assert_ptr_nonnull(strstr(t, "FORTROLIGT"));
+	ck_assert_ptr_nonnull(strstr(t, "msip_label: Fortroligt\n"));
+	ck_assert_ptr_nonnull(strstr(t, "Sagsnr: 27.00\n"));
+	fx_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_xlsx_pptx)
+{
+	const struct tg_entry x[] = {
+		{ "[Content_Types].xml", ctypes, 0, NULL },
+		{ "xl/sharedStrings.xml", "<sst><si><t>Navn</t></si><si><r><t>Jens </t></r>"
+		  "<r><t>Hansen</t></r></si></sst>", 0, NULL },
+		{ "xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c t=\"s\"><v>1</v></c>"
+		  "<c><v>2512781234</v></c><c t=\"inlineStr\"><is><t>kontanthj\xc3\xa6lp</t></is></c>"
+		  "</row></sheetData></worksheet>", 0, NULL },
+		{ "ppt/slides/slide1.xml", "<p:sld xmlns:p=\"p\" xmlns:a=\"a\"><a:p><a:r><a:t>Slide"
+		  "</a:t></a:r><a:r><a:t>tekst</a:t></a:r></a:p></p:sld>", 0, NULL },
+	};
+	struct fbuf in;
+	struct fx_result r;
+	const char *t;
+
+	fbuf_init(&in, 0);
+	ck_assert_int_eq(tg_zip(x, 4, &in), 0);
+	run(FX_KIND_ZIP, &in, &lim, &r);
+	t = fbuf_str(&r.text);
+	ck_assert_ptr_nonnull(strstr(t, "Navn\nJens Hansen\n"));
+	ck_assert_ptr_nonnull(strstr(t, "2512781234\tkontanthj\xc3\xa6lp"));
+	ck_assert_ptr_null(strstr(t, "\t1\t"));      /* shared-string index */
+	ck_assert_ptr_nonnull(strstr(t, "Slidetekst\n"));
+	fx_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_odt)
+{
+	const struct tg_entry o[] = {
+		{ "mimetype", "application/vnd.oasis.opendocument.text", 0, NULL },
+		{ "content.xml", "<office:document-content xmlns:office=\"o\" xmlns:text=\"t\">"
+		  "<office:body><office:text><text:p>CPR <text:span>2512</text:span>78"
+		  "<text:span>-1234</text:span><text:s/>psykiatri</text:p><text:h>Sag</text:h>"
+		  "</office:text></office:body></office:document-content>", 0, NULL },
+		{ "meta.xml", "<office:document-meta xmlns:meta=\"m\" xmlns:office=\"o\">"
+		  "<office:meta><meta:user-defined meta:name=\"Klassifikation\">Fortroligt"
+		  "</meta:user-defined></office:meta></office:document-meta>", 0, NULL },
+	};
+	struct fbuf in;
+	struct fx_result r;
+	const char *t;
+
+	fbuf_init(&in, 0);
+	ck_assert_int_eq(tg_zip(o, 3, &in), 0);
+	run(FX_KIND_ZIP, &in, &lim, &r);
+	t = fbuf_str(&r.text);
+	ck_assert_ptr_nonnull(strstr(t, "CPR 251278-1234\tpsykiatri\nSag\n"));
+	ck_assert_ptr_nonnull(strstr(t, "Klassifikation: Fortroligt"));
+	fx_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_pdf_flate)
+{
+	struct fbuf in;
+	struct fx_result r;
+	const char *t;
+
+	fbuf_init(&in, 0);
+	/* One CPR shown in three fragments on one line. */
+	ck_assert_int_eq(tg_pdf("BT /F1 12 Tf 72 700 Td (Tvangsbehandling CPR ) Tj (0101) Tj "
+	    "(90-) Tj (1234) Tj ET", &in), 0);
+	run(FX_KIND_PDF, &in, &lim, &r);
+	t = fbuf_str(&r.text);
+	ck_assert_int_eq(r.status, FX_OK);
+	ck_assert_msg(strstr(t, "Tvangsbehandling CPR 010190-1234") != NULL, "got: %s", t);
+	fx_result_free(&r);
+	fbuf_reset(&in);
+	fbuf_adds(&in, "%PDF-1.4\nnot really\n");
+	run(FX_KIND_PDF, &in, &lim, &r);
+	ck_assert_int_eq(r.status, FX_BROKEN);
+	fx_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_pdf_encrypted)
+{
+	char *dir = tu_mkdtemp(), cmd[2200], in_path[512], out_path[512];
+	struct fbuf in;
+	struct fx_result r;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(in_path, sizeof(in_path), "%s/plain.pdf", dir);
+	snprintf(out_path, sizeof(out_path), "%s/locked.pdf", dir);
+	fbuf_init(&in, 0);
+	ck_assert_int_eq(tg_pdf("BT /F1 12 Tf 72 700 Td (hemmelig) Tj ET", &in), 0);
+	ck_assert_int_eq(tg_write_file(in_path, &in), 0);
+	snprintf(cmd, sizeof(cmd), "qpdf --encrypt user owner 256 -- '%s' '%s'", in_path, out_path);
+	ck_assert_int_eq(system(cmd), 0);
+	fbuf_reset(&in);
+	ck_assert_int_eq(tg_read_file(out_path, &in), 0);
+	run(FX_KIND_PDF, &in, &lim, &r);
+	ck_assert_int_eq(r.encrypted, 1);
+	ck_assert_str_eq(r.enc_reason, "encrypted PDF");
+	ck_assert_ptr_null(strstr(fbuf_str(&r.text), "hemmelig"));
+	fx_result_free(&r);
+	fbuf_free(&in);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(t_zip_members_and_encryption)
+{
+	struct fbuf docx, in;
+	struct fx_result r;
+	const char *t;
+
+	fbuf_init(&docx, 0);
+	fbuf_init(&in, 0);
+	make_docx(&docx);
+	{
+		const struct tg_entry a[] = {
+			{ "sager/notat.docx", docx.data, docx.len, NULL },
+			{ "liste.csv", "navn;cpr\nJens;2512781234\n", 0, NULL },
+			{ "hemmelig.txt", "skjult", 0, "kodeord" },
+		};
+		ck_assert_int_eq(tg_zip(a, 3, &in), 0);
+	}
+	run(FX_KIND_ZIP, &in, &lim, &r);
+	t = fbuf_str(&r.text);
+	ck_assert_ptr_nonnull(strstr(t, "sager/notat.docx\n"));
+	ck_assert_ptr_nonnull(strstr(t, "CPR 010190-1234"));
+	ck_assert_ptr_nonnull(strstr(t, "Jens;2512781234"));
+	ck_assert_ptr_null(strstr(t, "skjult"));
+	ck_assert_int_eq(r.encrypted, 1);
+	ck_assert_str_eq(r.enc_reason, "encrypted zip entry");
+	fx_result_free(&r);
+	fbuf_free(&docx);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_cfb_encrypted)
+{
+	unsigned char cfb[1024];
+	static const char name[] = "EncryptedPackage";
+	struct fbuf in;
+	struct fx_result r;
+
+	memset(cfb, 0, sizeof(cfb));
+	memcpy(cfb, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+	for (size_t i = 0; i < sizeof(name) - 1; i++)
+		cfb[600 + 2 * i] = (unsigned char)name[i];
+	fbuf_init(&in, 0);
+	fbuf_add(&in, cfb, sizeof(cfb));
+	ck_assert_int_eq(fx_sniff(NULL, "x.docx", cfb, sizeof(cfb)), FX_KIND_CFB);
+	run(FX_KIND_CFB, &in, &lim, &r);
+	ck_assert_int_eq(r.encrypted, 1);
+	fx_result_free(&r);
+	cfb[600] = 'X';            /* a legacy .doc: not encrypted, not read */
+	fbuf_reset(&in);
+	fbuf_add(&in, cfb, sizeof(cfb));
+	run(FX_KIND_CFB, &in, &lim, &r);
+	ck_assert_int_eq(r.encrypted, 0);
+	fx_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_limits)
+{
+	char *zeros = calloc(1, 4u << 20);
+	struct fbuf inner, mid, in;
+	struct fx_result r;
+	struct fx_limits l = lim;
+
+	ck_assert_ptr_nonnull(zeros);
+	memset(zeros, 'a', 4u << 20);
+	fbuf_init(&in, 0);
+	fbuf_init(&inner, 0);
+	fbuf_init(&mid, 0);
+	{
+		const struct tg_entry bomb[] = { { "a.txt", zeros, 4u << 20, NULL } };
+		ck_assert_int_eq(tg_zip(bomb, 1, &in), 0);
+	}
+	run(FX_KIND_ZIP, &in, &l, &r);
+	ck_assert_int_eq(r.status, FX_LIMIT);
+	ck_assert_str_eq(r.reason, "decompression ratio limit");
+	fx_result_free(&r);
+	l.max_ratio = 100000;
+	l.max_text = 1u << 20;
+	run(FX_KIND_ZIP, &in, &l, &r);
+	ck_assert_int_eq(r.status, FX_LIMIT);
+	ck_assert_str_eq(r.reason, "decoded size limit");
+	fx_result_free(&r);
+	/* zip in zip in zip with max_depth 1 */
+	{
+		const struct tg_entry e1[] = { { "x.txt", "dybt", 0, NULL } };
+		ck_assert_int_eq(tg_zip(e1, 1, &inner), 0);
+		const struct tg_entry e2[] = { { "inner.zip", inner.data, inner.len, NULL } };
+		ck_assert_int_eq(tg_zip(e2, 1, &mid), 0);
+		const struct tg_entry e3[] = { { "mid.zip", mid.data, mid.len, NULL } };
+		fbuf_reset(&in);
+		ck_assert_int_eq(tg_zip(e3, 1, &in), 0);
+	}
+	l = lim;
+	l.max_depth = 1;
+	run(FX_KIND_ZIP, &in, &l, &r);
+	ck_assert_str_eq(r.reason, "archive depth limit");
+	fx_result_free(&r);
+	l.max_depth = 2;
+	run(FX_KIND_ZIP, &in, &l, &r);
+	ck_assert_int_eq(r.status, FX_OK);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "dybt"));
+	fx_result_free(&r);
+	free(zeros);
+	fbuf_free(&inner);
+	fbuf_free(&mid);
+	fbuf_free(&in);
+}
+END_TEST
+
+START_TEST(t_sandbox)
+{
+	struct fbuf in, page;
+	struct fx_result r;
+	struct fx_limits l = lim;
+
+	fbuf_init(&in, 0);
+	make_docx(&in);
+	fx_result_init(&r, l.max_text);
+	fx_extract_sandboxed(FX_KIND_ZIP, (const unsigned char *)in.data, in.len, &l, &r);
+	ck_assert_int_eq(r.status, FX_OK);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "msip_label: Fortroligt"));
+	fx_result_free(&r);
+	/* A PDF with much text and a 1 ms deadline: the child is killed. */
+	fbuf_init(&page, 0);
+	fbuf_adds(&page, "BT /F1 4 Tf 10 780 Td ");
+	for (int i = 0; i < 20000; i++)
+		fbuf_adds(&page, "(tekst tekst tekst tekst) Tj 0 -1 Td ");
+	fbuf_adds(&page, "ET");
+	fbuf_reset(&in);
+	ck_assert_int_eq(tg_pdf(fbuf_str(&page), &in), 0);
+	l.timeout_ms = 1;
+	fx_result_init(&r, l.max_text);
+	fx_extract_sandboxed(FX_KIND_PDF, (const unsigned char *)in.data, in.len, &l, &r);
+	ck_assert_int_eq(r.status, FX_FAILED);
+	ck_assert_str_eq(r.reason, "attachment extraction time limit");
+	fx_result_free(&r);
+	/* Output larger than the cap. */
+	l = lim;
+	l.max_text = 1000;
+	fx_result_init(&r, l.max_text);
+	fx_extract_sandboxed(FX_KIND_PDF, (const unsigned char *)in.data, in.len, &l, &r);
+	ck_assert_int_eq(r.status, FX_LIMIT);
+	fx_result_free(&r);
+	fbuf_free(&page);
+	fbuf_free(&in);
+}
+END_TEST
+
+Suite *extract_msg_suite(void);
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("extract");
+	TCase *tc = tcase_create("extractors");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_sniff);
+	tcase_add_test(tc, t_text_charsets);
+	tcase_add_test(tc, t_docx);
+	tcase_add_test(tc, t_xlsx_pptx);
+	tcase_add_test(tc, t_odt);
+	tcase_add_test(tc, t_pdf_flate);
+	tcase_add_test(tc, t_pdf_encrypted);
+	tcase_add_test(tc, t_zip_members_and_encryption);
+	tcase_add_test(tc, t_cfb_encrypted);
+	tcase_add_test(tc, t_limits);
+	tcase_add_test(tc, t_sandbox);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_add_suite(sr, extract_msg_suite());
+	fmsg_global_init();
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	fmsg_global_shutdown();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
