@@ -12,7 +12,7 @@
 #include "fbuf.h"
 #include "fdet.h"
 #include "fkw.h"
-#include "fquote.h"
+#include "fsig.h"
 #include "ftext.h"
 
 #define KW_MAX_WORDS 6
@@ -57,13 +57,6 @@ static const char *const name_stop[] = {
 	"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
 	"januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
 	"september", "oktober", "november", "december", NULL
-};
-
-/* A line that closes the writer's own text: what follows is a signature. */
-static const char *const closings[] = {
-	"med venlig hilsen", "venlig hilsen", "venligst", "mvh", "de bedste hilsner",
-	"bedste hilsner", "bedste hilsen", "kærlig hilsen", "hilsen", "best regards",
-	"kind regards", "regards", "sincerely", "--", NULL
 };
 
 static size_t
@@ -371,44 +364,17 @@ find_hits(struct scan *sc)
 	return 0;
 }
 
-static int
-closing_line(const char *low, size_t ls, size_t le)
-{
-	while (ls < le && (low[ls] == ' ' || low[ls] == '\t'))
-		ls++;
-	while (le > ls && (low[le - 1] == ' ' || low[le - 1] == '\r' || low[le - 1] == ',' ||
-	    low[le - 1] == '.' || low[le - 1] == '!'))
-		le--;
-	for (size_t i = 0; closings[i]; i++)
-		if (le - ls == strlen(closings[i]) && memcmp(low + ls, closings[i], le - ls) == 0)
-			return 1;
-	return 0;
-}
-
-/* Byte ranges that are signatures: from a closing line to the next opener of
- * an earlier message (or the end). Names and department words there do not
- * describe the case ("Psykiatri og Misbrug", "Anne Holm"). */
+/* Tokens inside a signature or disclaimer: names and department words
+ * there do not describe the case ("Psykiatri og Misbrug", "Anne Holm"). */
 static void
-mark_signatures(struct scan *sc, size_t len)
+mark_signatures(struct scan *sc, const char *text, size_t len)
 {
-	size_t ls = 0, t = 0;
-	int in_sig = 0;
+	struct fsig g;
 
-	while (ls < len) {
-		const char *nl = memchr(sc->low + ls, '\n', len - ls);
-		size_t le = nl ? (size_t)(nl - sc->low) : len, ne = le + 1 < len ? le + 1 : len;
-		const char *nx = memchr(sc->low + ne, '\n', len - ne);
-		size_t nle = nx ? (size_t)(nx - sc->low) : len;
-
-		if (in_sig && fquote_is_opener(sc->low + ls, le - ls, sc->low + ne, nle - ne))
-			in_sig = 0;
-		for (; t < sc->nt && sc->t[t].s < le; t++)
-			if (in_sig)
-				sc->t[t].excluded = 1;
-		if (!in_sig && closing_line(sc->low, ls, le))
-			in_sig = 1;
-		ls = le + 1;
-	}
+	fsig_find(text, len, &g);
+	for (size_t t = 0; t < sc->nt; t++)
+		if (fsig_covers(&g, sc->t[t].s))
+			sc->t[t].excluded = 1;
 }
 
 static int
@@ -503,7 +469,7 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given,
 	if (tokenize(&sc, g->text, g->len) < 0)
 		rc = -1;
 	if (rc == 0)
-		mark_signatures(&sc, g->len);
+		mark_signatures(&sc, g->text, g->len);
 	if (rc == 0 && find_hits(&sc) < 0)
 		rc = -1;
 	if (person)
