@@ -118,6 +118,16 @@ fquote_is_opener(const char *line, size_t len, const char *next, size_t nlen)
 	return 0;
 }
 
+static int
+has_verb(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 6 <= len; i++)
+		if (strncasecmp(s + i, " skrev", 6) == 0 || strncasecmp(s + i, " wrote", 6) == 0 ||
+		    (i == 0 && (strncasecmp(s, "skrev", 5) == 0 || strncasecmp(s, "wrote", 5) == 0)))
+			return 1;
+	return 0;
+}
+
 /* Gmail wraps a long "On ..., Anne Holm <\nanne@x.dk> wrote:" over two lines. */
 static int
 attribution2(const char *s, size_t len, const char *n, size_t nlen)
@@ -131,10 +141,9 @@ attribution2(const char *s, size_t len, const char *n, size_t nlen)
 		lead |= starts_ci(s, len, starts[i]);
 	while (nlen && (n[nlen - 1] == ' ' || n[nlen - 1] == '\r'))
 		nlen--;
-	if (!lead || s[len - 1] == ':' || nlen < 6)
+	if (!lead || s[len - 1] == ':' || nlen < 2 || n[nlen - 1] != ':')
 		return 0;
-	return (strncasecmp(n + nlen - 6, "wrote:", 6) == 0 ||
-	    strncasecmp(n + nlen - 6, "skrev:", 6) == 0);
+	return has_verb(s, len) || has_verb(n, nlen);
 }
 
 struct line {
