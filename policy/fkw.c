@@ -12,6 +12,7 @@
 #include "fbuf.h"
 #include "fdet.h"
 #include "fkw.h"
+#include "fkwhs.h"
 #include "fsig.h"
 #include "ftext.h"
 
@@ -38,6 +39,7 @@ struct fkw_dict {
 	size_t n, cap;
 	char **exclude;
 	size_t nex, capex;
+	struct fkwhs *hs;  /* all first words, one Vectorscan database */
 };
 
 static const struct {
@@ -85,6 +87,7 @@ fkw_dict_free(struct fkw_dict *d)
 		free(d->exclude[i]);
 	free(d->exclude);
 	free(d->e);
+	fkwhs_free(d->hs);
 	free(d);
 }
 
@@ -241,6 +244,33 @@ oom:
 	return -1;
 }
 
+static int
+build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
+{
+	const char **w = calloc(d->n ? d->n : 1, sizeof(*w));
+	size_t *l = calloc(d->n ? d->n : 1, sizeof(*l));
+	char why[256];
+
+	if (w == NULL || l == NULL) {
+		free(w);
+		free(l);
+		snprintf(err, errlen, "%s:0: out of memory", dir);
+		return -1;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		w[i] = d->e[i].w[0].w;
+		l[i] = d->e[i].w[0].len;
+	}
+	d->hs = fkwhs_build(w, l, d->n, why, sizeof(why));
+	free(w);
+	free(l);
+	if (d->hs == NULL) {
+		snprintf(err, errlen, "%s:0: word lists: %s", dir, why);
+		return -1;
+	}
+	return 0;
+}
+
 struct fkw_dict *
 fkw_dict_load(const char *dir, char *err, size_t errlen)
 {
@@ -254,6 +284,8 @@ fkw_dict_load(const char *dir, char *err, size_t errlen)
 		if (load_file(d, dir, lists[i].file, lists[i].cat, 0, err, errlen) < 0)
 			goto fail;
 	if (load_file(d, dir, "exclude.txt", FCAT_COUNT, 1, err, errlen) < 0)
+		goto fail;
+	if (build_engine(d, dir, err, errlen) < 0)
 		goto fail;
 	return d;
 fail:
@@ -345,14 +377,53 @@ stop_name(const char *s, size_t n)
 	return 0;
 }
 
-static int
-find_hits(struct scan *sc)
+/* The token holding byte off, or sc->nt. */
+static size_t
+token_at(const struct scan *sc, size_t off)
 {
-	for (size_t i = 0; i < sc->nt; i++) {
-		for (size_t k = 0; k < sc->d->n; k++)
-			if (entry_at(sc, &sc->d->e[k], i) && add_hit(sc, i, (int)k) < 0)
-				return -1;
-		if (i + 1 < sc->nt && sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
+	size_t lo = 0, hi = sc->nt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->t[mid].s + sc->t[mid].len <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sc->nt && sc->t[lo].s <= off ? lo : sc->nt;
+}
+
+/* A root hit: check the whole entry from the token it falls in. */
+static int
+on_root(size_t start, size_t entry, void *arg)
+{
+	struct scan *sc = arg;
+	size_t i = token_at(sc, start);
+
+	if (i == sc->nt || !entry_at(sc, &sc->d->e[entry], i))
+		return 0;
+	return add_hit(sc, i, (int)entry) < 0 ? -1 : 0;
+}
+
+static int
+by_token(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+static int
+find_hits(struct scan *sc, size_t len)
+{
+	size_t n = 0;
+
+	if (fkwhs_scan(sc->d->hs, sc->low, len, on_root, sc) != 0)
+		return -1;
+	for (size_t i = 0; i + 1 < sc->nt; i++)
+		if (sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
 		    !sc->t[i].excluded && !sc->t[i + 1].excluded &&
 		    (sc->t[i + 1].len > 1 || sc->low[sc->t[i + 1].s + 1] == '.') &&
 		    sc->t[i + 1].s - (sc->t[i].s + sc->t[i].len) <= 2 &&
@@ -360,7 +431,14 @@ find_hits(struct scan *sc)
 		    !stop_name(sc->low + sc->t[i + 1].s, sc->t[i + 1].len) &&
 		    add_hit(sc, i, -1) < 0)
 			return -1;
-	}
+	/* Window scoring walks hits in text order; a root seen twice in one
+	 * token ("kræftkræft") must count once. */
+	if (sc->nh)
+		qsort(sc->h, sc->nh, sizeof(*sc->h), by_token);
+	for (size_t i = 0; i < sc->nh; i++)
+		if (n == 0 || by_token(&sc->h[n - 1], &sc->h[i]) != 0)
+			sc->h[n++] = sc->h[i];
+	sc->nh = n;
 	return 0;
 }
 
@@ -470,7 +548,7 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given,
 		rc = -1;
 	if (rc == 0)
 		mark_signatures(&sc, g->text, g->len);
-	if (rc == 0 && find_hits(&sc) < 0)
+	if (rc == 0 && find_hits(&sc, g->len) < 0)
 		rc = -1;
 	if (person)
 		*person = sc.nt > 0 && person_near(&sc, 0, sc.nt);

@@ -9,6 +9,7 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	# libraries
 	libmilter-dev libconfig-dev libgmime-3.0-dev libxml2-dev libssl-dev check
+	libvectorscan-dev libpcre2-dev
 	# tests: milter protocol, real Postfix, SMTP client, TLS certificates
 	miltertest postfix postfix-pcre swaks openssl python3 procps iproute2
 )
