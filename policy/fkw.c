@@ -32,6 +32,7 @@ struct kw_entry {
 	size_t nw;
 	struct kw_word w[KW_MAX_WORDS];
 	char *term;       /* as written, for the finding's excerpt */
+	size_t anchor;    /* the phrase's longest word: the one the engine looks for */
 };
 
 struct fkw_dict {
@@ -245,6 +246,22 @@ oom:
 }
 
 static int
+count_root(size_t start, size_t entry, void *arg)
+{
+	(void)start;
+	(void)entry;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+int
+fkw_dict_engine_scan(const struct fkw_dict *d, const char *low, size_t len, size_t *hits)
+{
+	*hits = 0;
+	return fkwhs_scan(d->hs, low, len, count_root, hits) != 0 ? -1 : 0;
+}
+
+static int
 build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 {
 	const char **w = calloc(d->n ? d->n : 1, sizeof(*w));
@@ -257,9 +274,14 @@ build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 		return -1;
 	}
+	/* Anchor phrases on their rarest-looking (longest) word, not on "i" or "har". */
 	for (size_t i = 0; i < d->n; i++) {
-		w[i] = d->e[i].w[0].w;
-		l[i] = d->e[i].w[0].len;
+		struct kw_entry *e = &d->e[i];
+		for (size_t k = 1; k < e->nw; k++)
+			if (e->w[k].len > e->w[e->anchor].len)
+				e->anchor = k;
+		w[i] = e->w[e->anchor].w;
+		l[i] = e->w[e->anchor].len;
 	}
 	d->hs = fkwhs_build(w, l, d->n, why, sizeof(why));
 	free(w);
@@ -398,11 +420,12 @@ static int
 on_root(size_t start, size_t entry, void *arg)
 {
 	struct scan *sc = arg;
+	const struct kw_entry *e = &sc->d->e[entry];
 	size_t i = token_at(sc, start);
 
-	if (i == sc->nt || !entry_at(sc, &sc->d->e[entry], i))
+	if (i == sc->nt || i < e->anchor || !entry_at(sc, e, i - e->anchor))
 		return 0;
-	return add_hit(sc, i, (int)entry) < 0 ? -1 : 0;
+	return add_hit(sc, i - e->anchor, (int)entry) < 0 ? -1 : 0;
 }
 
 static int
@@ -481,11 +504,26 @@ tokenize(struct scan *sc, const char *orig, size_t len)
 }
 
 static int
+is_person(const struct scan *sc, const struct hit *h)
+{
+	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
+}
+
+/* Hits are sorted by token: binary search keeps a long attachment linear. */
+static int
 person_near(const struct scan *sc, size_t from, size_t to)
 {
-	for (size_t i = 0; i < sc->nh; i++)
-		if (sc->h[i].at >= from && sc->h[i].at <= to &&
-		    (sc->h[i].entry < 0 || sc->d->e[sc->h[i].entry].cat == KW_PERSON))
+	size_t lo = 0, hi = sc->nh;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->h[mid].at < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sc->nh && sc->h[lo].at <= to; lo++)
+		if (is_person(sc, &sc->h[lo]))
 			return 1;
 	return 0;
 }

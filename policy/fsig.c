@@ -57,9 +57,11 @@ static int
 has_ci(const char *s, size_t n, const char *w)
 {
 	size_t wl = strlen(w);
+	unsigned char c0 = (unsigned char)w[0];
 
+	/* First letter first: this runs over every paragraph of every mail. */
 	for (size_t p = 0; p + wl <= n; p++)
-		if (strncasecmp(s + p, w, wl) == 0)
+		if (((unsigned char)s[p] | 0x20) == c0 && strncasecmp(s + p, w, wl) == 0)
 			return 1;
 	return 0;
 }
