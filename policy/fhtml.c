@@ -92,6 +92,32 @@ is_quote(const xmlNode *n)
 	    attr_has(n, "id", "appendonsend") || attr_has(n, "type", "cite");
 }
 
+/* Outlook desktop's reply header: <div style="border:none;border-top:solid
+ * #E1E1E1 1.0pt;..."><p><b>Fra:</b>&nbsp;... The box opens the earlier mail. */
+static int
+is_reply_box(const xmlNode *n)
+{
+	xmlChar *style, *content;
+	const char *p;
+	int hit = 0;
+
+	if (strcasecmp((const char *)n->name, "div") != 0 ||
+	    (style = xmlGetProp(n, (const xmlChar *)"style")) == NULL)
+		return 0;
+	p = strcasestr((const char *)style, "border-top");
+	if (p && strncasecmp(p + strspn(p + 10, ": ") + 10, "solid", 5) == 0 &&
+	    (content = xmlNodeGetContent(n)) != NULL) {
+		p = (const char *)content;
+		while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' ||
+		    ((unsigned char)*p == 0xc2 && (unsigned char)p[1] == 0xa0))
+			p += (unsigned char)*p == 0xc2 ? 2 : 1;
+		hit = strncasecmp(p, "fra:", 4) == 0 || strncasecmp(p, "from:", 5) == 0;
+		xmlFree(content);
+	}
+	xmlFree(style);
+	return hit;
+}
+
 static void
 walk(struct render *r, const xmlNode *n, int depth)
 {
@@ -115,7 +141,7 @@ walk(struct render *r, const xmlNode *n, int depth)
 		if (is_name(n, blocks))
 			newline(r);
 		/* Outlook's reply header box: make the opener explicit for the split. */
-		if (attr_has(n, "id", "divRplyFwdMsg")) {
+		if (attr_has(n, "id", "divRplyFwdMsg") || is_reply_box(n)) {
 			newline(r);
 			text(r, "-----Original Message-----");
 			newline(r);

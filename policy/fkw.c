@@ -12,7 +12,8 @@
 #include "fbuf.h"
 #include "fdet.h"
 #include "fkw.h"
-#include "fquote.h"
+#include "fkwhs.h"
+#include "fsig.h"
 #include "ftext.h"
 
 #define KW_MAX_WORDS 6
@@ -31,6 +32,7 @@ struct kw_entry {
 	size_t nw;
 	struct kw_word w[KW_MAX_WORDS];
 	char *term;       /* as written, for the finding's excerpt */
+	size_t anchor;    /* the phrase's longest word: the one the engine looks for */
 };
 
 struct fkw_dict {
@@ -38,6 +40,7 @@ struct fkw_dict {
 	size_t n, cap;
 	char **exclude;
 	size_t nex, capex;
+	struct fkwhs *hs;  /* all first words, one Vectorscan database */
 };
 
 static const struct {
@@ -57,13 +60,6 @@ static const char *const name_stop[] = {
 	"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
 	"januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
 	"september", "oktober", "november", "december", NULL
-};
-
-/* A line that closes the writer's own text: what follows is a signature. */
-static const char *const closings[] = {
-	"med venlig hilsen", "venlig hilsen", "venligst", "mvh", "de bedste hilsner",
-	"bedste hilsner", "bedste hilsen", "kærlig hilsen", "hilsen", "best regards",
-	"kind regards", "regards", "sincerely", "--", NULL
 };
 
 static size_t
@@ -92,6 +88,7 @@ fkw_dict_free(struct fkw_dict *d)
 		free(d->exclude[i]);
 	free(d->exclude);
 	free(d->e);
+	fkwhs_free(d->hs);
 	free(d);
 }
 
@@ -248,6 +245,54 @@ oom:
 	return -1;
 }
 
+static int
+count_root(size_t start, size_t entry, void *arg)
+{
+	(void)start;
+	(void)entry;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+int
+fkw_dict_engine_scan(const struct fkw_dict *d, const char *low, size_t len, size_t *hits)
+{
+	*hits = 0;
+	return fkwhs_scan(d->hs, low, len, count_root, hits) != 0 ? -1 : 0;
+}
+
+static int
+build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
+{
+	const char **w = calloc(d->n ? d->n : 1, sizeof(*w));
+	size_t *l = calloc(d->n ? d->n : 1, sizeof(*l));
+	char why[256];
+
+	if (w == NULL || l == NULL) {
+		free(w);
+		free(l);
+		snprintf(err, errlen, "%s:0: out of memory", dir);
+		return -1;
+	}
+	/* Anchor phrases on their rarest-looking (longest) word, not on "i" or "har". */
+	for (size_t i = 0; i < d->n; i++) {
+		struct kw_entry *e = &d->e[i];
+		for (size_t k = 1; k < e->nw; k++)
+			if (e->w[k].len > e->w[e->anchor].len)
+				e->anchor = k;
+		w[i] = e->w[e->anchor].w;
+		l[i] = e->w[e->anchor].len;
+	}
+	d->hs = fkwhs_build(w, l, d->n, why, sizeof(why));
+	free(w);
+	free(l);
+	if (d->hs == NULL) {
+		snprintf(err, errlen, "%s:0: word lists: %s", dir, why);
+		return -1;
+	}
+	return 0;
+}
+
 struct fkw_dict *
 fkw_dict_load(const char *dir, char *err, size_t errlen)
 {
@@ -261,6 +306,8 @@ fkw_dict_load(const char *dir, char *err, size_t errlen)
 		if (load_file(d, dir, lists[i].file, lists[i].cat, 0, err, errlen) < 0)
 			goto fail;
 	if (load_file(d, dir, "exclude.txt", FCAT_COUNT, 1, err, errlen) < 0)
+		goto fail;
+	if (build_engine(d, dir, err, errlen) < 0)
 		goto fail;
 	return d;
 fail:
@@ -352,14 +399,54 @@ stop_name(const char *s, size_t n)
 	return 0;
 }
 
-static int
-find_hits(struct scan *sc)
+/* The token holding byte off, or sc->nt. */
+static size_t
+token_at(const struct scan *sc, size_t off)
 {
-	for (size_t i = 0; i < sc->nt; i++) {
-		for (size_t k = 0; k < sc->d->n; k++)
-			if (entry_at(sc, &sc->d->e[k], i) && add_hit(sc, i, (int)k) < 0)
-				return -1;
-		if (i + 1 < sc->nt && sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
+	size_t lo = 0, hi = sc->nt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->t[mid].s + sc->t[mid].len <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sc->nt && sc->t[lo].s <= off ? lo : sc->nt;
+}
+
+/* A root hit: check the whole entry from the token it falls in. */
+static int
+on_root(size_t start, size_t entry, void *arg)
+{
+	struct scan *sc = arg;
+	const struct kw_entry *e = &sc->d->e[entry];
+	size_t i = token_at(sc, start);
+
+	if (i == sc->nt || i < e->anchor || !entry_at(sc, e, i - e->anchor))
+		return 0;
+	return add_hit(sc, i - e->anchor, (int)entry) < 0 ? -1 : 0;
+}
+
+static int
+by_token(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+static int
+find_hits(struct scan *sc, size_t len)
+{
+	size_t n = 0;
+
+	if (fkwhs_scan(sc->d->hs, sc->low, len, on_root, sc) != 0)
+		return -1;
+	for (size_t i = 0; i + 1 < sc->nt; i++)
+		if (sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
 		    !sc->t[i].excluded && !sc->t[i + 1].excluded &&
 		    (sc->t[i + 1].len > 1 || sc->low[sc->t[i + 1].s + 1] == '.') &&
 		    sc->t[i + 1].s - (sc->t[i].s + sc->t[i].len) <= 2 &&
@@ -367,48 +454,28 @@ find_hits(struct scan *sc)
 		    !stop_name(sc->low + sc->t[i + 1].s, sc->t[i + 1].len) &&
 		    add_hit(sc, i, -1) < 0)
 			return -1;
-	}
+	/* Window scoring walks hits in text order; a root seen twice in one
+	 * token ("kræftkræft") must count once. */
+	if (sc->nh)
+		qsort(sc->h, sc->nh, sizeof(*sc->h), by_token);
+	for (size_t i = 0; i < sc->nh; i++)
+		if (n == 0 || by_token(&sc->h[n - 1], &sc->h[i]) != 0)
+			sc->h[n++] = sc->h[i];
+	sc->nh = n;
 	return 0;
 }
 
-static int
-closing_line(const char *low, size_t ls, size_t le)
-{
-	while (ls < le && (low[ls] == ' ' || low[ls] == '\t'))
-		ls++;
-	while (le > ls && (low[le - 1] == ' ' || low[le - 1] == '\r' || low[le - 1] == ',' ||
-	    low[le - 1] == '.' || low[le - 1] == '!'))
-		le--;
-	for (size_t i = 0; closings[i]; i++)
-		if (le - ls == strlen(closings[i]) && memcmp(low + ls, closings[i], le - ls) == 0)
-			return 1;
-	return 0;
-}
-
-/* Byte ranges that are signatures: from a closing line to the next opener of
- * an earlier message (or the end). Names and department words there do not
- * describe the case ("Psykiatri og Misbrug", "Anne Holm"). */
+/* Tokens inside a signature or disclaimer: names and department words
+ * there do not describe the case ("Psykiatri og Misbrug", "Anne Holm"). */
 static void
-mark_signatures(struct scan *sc, size_t len)
+mark_signatures(struct scan *sc, const char *text, size_t len)
 {
-	size_t ls = 0, t = 0;
-	int in_sig = 0;
+	struct fsig g;
 
-	while (ls < len) {
-		const char *nl = memchr(sc->low + ls, '\n', len - ls);
-		size_t le = nl ? (size_t)(nl - sc->low) : len, ne = le + 1 < len ? le + 1 : len;
-		const char *nx = memchr(sc->low + ne, '\n', len - ne);
-		size_t nle = nx ? (size_t)(nx - sc->low) : len;
-
-		if (in_sig && fquote_is_opener(sc->low + ls, le - ls, sc->low + ne, nle - ne))
-			in_sig = 0;
-		for (; t < sc->nt && sc->t[t].s < le; t++)
-			if (in_sig)
-				sc->t[t].excluded = 1;
-		if (!in_sig && closing_line(sc->low, ls, le))
-			in_sig = 1;
-		ls = le + 1;
-	}
+	fsig_find(text, len, &g);
+	for (size_t t = 0; t < sc->nt; t++)
+		if (fsig_covers(&g, sc->t[t].s))
+			sc->t[t].excluded = 1;
 }
 
 static int
@@ -437,11 +504,26 @@ tokenize(struct scan *sc, const char *orig, size_t len)
 }
 
 static int
+is_person(const struct scan *sc, const struct hit *h)
+{
+	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
+}
+
+/* Hits are sorted by token: binary search keeps a long attachment linear. */
+static int
 person_near(const struct scan *sc, size_t from, size_t to)
 {
-	for (size_t i = 0; i < sc->nh; i++)
-		if (sc->h[i].at >= from && sc->h[i].at <= to &&
-		    (sc->h[i].entry < 0 || sc->d->e[sc->h[i].entry].cat == KW_PERSON))
+	size_t lo = 0, hi = sc->nh;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->h[mid].at < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sc->nh && sc->h[lo].at <= to; lo++)
+		if (is_person(sc, &sc->h[lo]))
 			return 1;
 	return 0;
 }
@@ -503,8 +585,8 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given,
 	if (tokenize(&sc, g->text, g->len) < 0)
 		rc = -1;
 	if (rc == 0)
-		mark_signatures(&sc, g->len);
-	if (rc == 0 && find_hits(&sc) < 0)
+		mark_signatures(&sc, g->text, g->len);
+	if (rc == 0 && find_hits(&sc, g->len) < 0)
 		rc = -1;
 	if (person)
 		*person = sc.nt > 0 && person_near(&sc, 0, sc.nt);

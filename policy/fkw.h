@@ -11,5 +11,7 @@ struct fkw_dict;
 struct fkw_dict *fkw_dict_load(const char *dir, char *err, size_t errlen);
 void fkw_dict_free(struct fkw_dict *d);
 size_t fkw_dict_size(const struct fkw_dict *d);
+/* Raw engine pass over lower-cased text (for bench/): root hits in *hits. */
+int fkw_dict_engine_scan(const struct fkw_dict *d, const char *low, size_t len, size_t *hits);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "fbuf.h"
 #include "fdet.h"
+#include "fsig.h"
 #include "ftext.h"
 
 static const char *const subject_words[] = {
@@ -20,11 +21,14 @@ static const char *const caps_words[] = { "FORTROLIGT", "FORTROLIG", "CONFIDENTI
 static const char *const heading_words[] = {
 	"fortroligt", "fortrolig", "lukket punkt", "strengt fortroligt", "confidential", NULL
 };
-static const char *const disclaimer_phrases[] = {
-	"kan indeholde fortrolig", "may contain confidential", "may contain privileged",
-	"hvis du har modtaget", "if you have received", "if you are not the intended",
-	"er kun beregnet til", "is intended only for", "intended solely for",
-	"ved en fejl", "in error", NULL
+/* A closed agenda item is confidential when its outcome is told. */
+static const char *const closed_words[] = {
+	"lukket punkt", "lukkede punkt", "lukkede punkter", "lukket møde", "lukkede møde",
+	"closed session", NULL
+};
+static const char *const decided_words[] = {
+	"besluttede", "vedtog", "stemte", "godkendte", "blev enige", "blev vedtaget",
+	"blev besluttet", "decided", "voted", NULL
 };
 
 /* Whole word (or phrase) w at p in s: letters must not touch either end. */
@@ -73,18 +77,6 @@ para_end(const char *s, size_t len, size_t p)
 	return e ? (size_t)(e - s) : len;
 }
 
-static int
-is_disclaimer(const char *s, size_t from, size_t to)
-{
-	for (size_t i = 0; disclaimer_phrases[i]; i++) {
-		size_t pl = strlen(disclaimer_phrases[i]);
-		for (size_t p = from; p + pl <= to; p++)
-			if (strncasecmp(s + p, disclaimer_phrases[i], pl) == 0)
-				return 1;
-	}
-	return 0;
-}
-
 /* A heading: the marking opens the line and ends it or is followed by ':'/'-'
  * and more text ("Lukket punkt 12: ..."). */
 static int
@@ -102,27 +94,88 @@ heading_line(const char *s, size_t len, size_t ls, size_t le)
 	return 0;
 }
 
+static size_t
+para_start(const char *s, size_t p)
+{
+	while (p > 0 && !(s[p - 1] == '\n' && p >= 2 && (s[p - 2] == '\n' ||
+	    (s[p - 2] == '\r' && p >= 3 && s[p - 3] == '\n'))))
+		p--;
+	return p;
+}
+
 static int
-scan_text(const struct fseg *g, struct ffindings *out)
+any_word(const char *s, size_t len, const char *const *w, size_t from, size_t to)
+{
+	for (size_t i = 0; w[i]; i++)
+		if (find_word(s, len, w[i], 1, from, to) >= 0)
+			return 1;
+	return 0;
+}
+
+/* "Fra lukket punkt i går: Byrådet besluttede ...": the outcome of a closed
+ * item, told in one paragraph. Saying that an item is closed is not. */
+static int
+closed_item_told(const char *s, size_t len, size_t ls, size_t le)
+{
+	size_t ps, pe;
+
+	if (!any_word(s, len, closed_words, ls, le))
+		return 0;
+	ps = para_start(s, ls);
+	pe = para_end(s, len, ls);
+	return any_word(s, len, decided_words, ps, pe);
+}
+
+/* "msip_label: Fortroligt", written by the attachment extractor for a
+ * document's sensitivity label or custom property. */
+static int
+attachment_label(const struct fconf *c, const char *s, size_t ls, size_t le)
+{
+	static const char key[] = "msip_label:";
+	size_t kl = sizeof(key) - 1;
+
+	if (le - ls <= kl || strncasecmp(s + ls, key, kl) != 0)
+		return 0;
+	ls += kl;
+	while (ls < le && (s[ls] == ' ' || s[ls] == '\t'))
+		ls++;
+	while (le > ls && (s[le - 1] == ' ' || s[le - 1] == '\r'))
+		le--;
+	for (size_t i = 0; i < c->mark.msip_labels.n; i++)
+		if (strlen(c->mark.msip_labels.v[i]) == le - ls &&
+		    strncasecmp(c->mark.msip_labels.v[i], s + ls, le - ls) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
 {
 	const char *s = g->text;
 	size_t len = g->len, ls = 0;
+	struct fsig sig;
 
+	fsig_find(s, len, &sig);
 	while (ls < len) {
 		const char *nl = memchr(s + ls, '\n', len - ls);
-		size_t le = nl ? (size_t)(nl - s) : len, ps = ls, pe;
-		int hit = heading_line(s, len, ls, le);
+		size_t le = nl ? (size_t)(nl - s) : len;
+		int hit = 0, conf = 90;
 
-		for (size_t i = 0; !hit && caps_words[i]; i++)
-			hit = find_word(s, len, caps_words[i], 0, ls, le) >= 0;
-		if (hit) {
-			while (ps > 0 && !(s[ps - 1] == '\n' && ps >= 2 && s[ps - 2] == '\n'))
-				ps--;
-			pe = para_end(s, len, ls);
-			if (!is_disclaimer(s, ps, pe))
-				return ffindings_add(out, "marking", FCAT_MARKING, g->where, 90,
-				    "marking in text");
+		if (g->where == FWHERE_ATTACHMENT && attachment_label(c, s, ls, le))
+			return ffindings_add(out, "marking", FCAT_MARKING, g->where, 95,
+			    "document label");
+		if (!fsig_covers(&sig, ls)) {
+			hit = heading_line(s, len, ls, le);
+			for (size_t i = 0; !hit && caps_words[i]; i++)
+				hit = find_word(s, len, caps_words[i], 0, ls, le) >= 0;
+			if (!hit && closed_item_told(s, len, ls, le)) {
+				hit = 1;
+				conf = 70;
+			}
 		}
+		if (hit && !fsig_is_disclaimer(s, para_start(s, ls), para_end(s, len, ls)))
+			return ffindings_add(out, "marking", FCAT_MARKING, g->where, conf,
+			    "marking in text");
 		ls = le + 1;
 	}
 	return 0;
@@ -175,7 +228,7 @@ fmark_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 		return -1;
 	for (size_t i = 0; i < m->segs.n; i++) {
 		const struct fseg *g = &m->segs.v[i];
-		int r = g->where == FWHERE_SUBJECT ? scan_subject(g, out) : scan_text(g, out);
+		int r = g->where == FWHERE_SUBJECT ? scan_subject(g, out) : scan_text(c, g, out);
 		if (r < 0)
 			return -1;
 	}

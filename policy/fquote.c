@@ -9,15 +9,15 @@
 
 #include "fquote.h"
 
+/* Forward and reply banners, compared without the dashes or the colon that
+ * clients put around them ("---------- Forwarded message ---------"). */
 static const char *const banners[] = {
-	"-----oprindelig meddelelse-----", "-----original message-----",
-	"-----videresendt meddelelse-----", "-----forwarded message-----",
-	"---------- forwarded message ---------", "---------- videresendt besked ----------",
-	"-------- oprindelig besked --------", "-------- original message --------",
-	"-------- forwarded message --------", "-------- videresendt meddelelse --------",
-	"begin forwarded message:", "start på videresendt besked:",
-	"start på videresendt e-mail:", "start på videresendt mail:",
-	"videresendt besked:", "forwarded message:", NULL
+	"oprindelig meddelelse", "original message", "oprindelig besked",
+	"videresendt meddelelse", "videresendt besked", "videresendt e-mail",
+	"videresendt mail", "forwarded message", "forwarded e-mail",
+	"begin forwarded message", "start på videresendt besked",
+	"start på videresendt e-mail", "start på videresendt mail",
+	"start på videresendt meddelelse", NULL
 };
 
 static size_t
@@ -77,6 +77,31 @@ attribution(const char *s, size_t len)
 	    !memchr(s, ',', len));
 }
 
+/* The line is a banner: dashes/blanks, the phrase, dashes/blanks or ':'. */
+static int
+banner(const char *s, size_t len)
+{
+	size_t i = 0, dashes = 0;
+
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\r' || s[len - 1] == '\t'))
+		len--;
+	while (i < len && (s[i] == '-' || s[i] == ' ' || s[i] == '_' || s[i] == '='))
+		dashes += s[i++] != ' ';
+	for (size_t k = 0; banners[k]; k++) {
+		size_t n = strlen(banners[k]), j = i + n, tail = 0;
+		if (!starts_ci(s + i, len - i, banners[k]))
+			continue;
+		while (j < len && (s[j] == '-' || s[j] == ' ' || s[j] == ':' || s[j] == '_' ||
+		    s[j] == '='))
+			tail += s[j++] != ' ';
+		/* Bare phrase lines need their colon or dashes: "Original message" as
+		 * a sentence start is the member's text. */
+		if (j == len && (dashes >= 2 || tail >= 1))
+			return 1;
+	}
+	return 0;
+}
+
 int
 fquote_is_opener(const char *line, size_t len, const char *next, size_t nlen)
 {
@@ -84,14 +109,41 @@ fquote_is_opener(const char *line, size_t len, const char *next, size_t nlen)
 
 	line += i;
 	len -= i;
-	for (size_t k = 0; banners[k]; k++)
-		if (starts_ci(line, len, banners[k]))
-			return 1;
+	if (banner(line, len))
+		return 1;
 	if (header_line(line, len, from_names) && next) {
 		size_t j = skip_blank(next, nlen, 0);
 		return header_line(next + j, nlen - j, sent_names);
 	}
 	return 0;
+}
+
+static int
+has_verb(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 6 <= len; i++)
+		if (strncasecmp(s + i, " skrev", 6) == 0 || strncasecmp(s + i, " wrote", 6) == 0 ||
+		    (i == 0 && (strncasecmp(s, "skrev", 5) == 0 || strncasecmp(s, "wrote", 5) == 0)))
+			return 1;
+	return 0;
+}
+
+/* Gmail wraps a long "On ..., Anne Holm <\nanne@x.dk> wrote:" over two lines. */
+static int
+attribution2(const char *s, size_t len, const char *n, size_t nlen)
+{
+	static const char *const starts[] = { "den ", "on ", "am ", "le ", NULL };
+	int lead = 0;
+
+	if (n == NULL || len + nlen > 300 || len < 4)
+		return 0;
+	for (size_t i = 0; starts[i]; i++)
+		lead |= starts_ci(s, len, starts[i]);
+	while (nlen && (n[nlen - 1] == ' ' || n[nlen - 1] == '\r'))
+		nlen--;
+	if (!lead || s[len - 1] == ':' || nlen < 2 || n[nlen - 1] != ':')
+		return 0;
+	return has_verb(s, len) || has_verb(n, nlen);
 }
 
 struct line {
@@ -125,7 +177,7 @@ fquote_split(const char *text, size_t len, struct fbuf *authored, struct fbuf *q
 
 	while (pos < len) {
 		struct line l = line_at(text, len, pos, &next);
-		size_t dummy;
+		size_t dummy = len;
 		struct line l2 = next < len ? line_at(text, len, next, &dummy) : (struct line){ NULL, 0 };
 		size_t i = skip_blank(l.s, l.len, 0);
 
@@ -134,6 +186,11 @@ fquote_split(const char *text, size_t len, struct fbuf *authored, struct fbuf *q
 		if (!after_opener && attribution(l.s + i, l.len - i)) {
 			if (emit(quoted, l.s + i, l.len - i) < 0)
 				return -1;
+		} else if (!after_opener && attribution2(l.s + i, l.len - i, l2.s, l2.len)) {
+			if (emit(quoted, l.s + i, l.len - i) < 0 || emit(quoted, l2.s, l2.len) < 0)
+				return -1;
+			pos = dummy;
+			continue;
 		} else if (i < l.len && l.s[i] == '>') {
 			while (i < l.len && (l.s[i] == '>' || l.s[i] == ' ' || l.s[i] == '\t'))
 				i++;

@@ -1,0 +1,224 @@
+/* fsig: where a writer's own words stop. A signature starts at a closing
+ * line ("Med venlig hilsen", "Mvh", "Best regards", "-- ", "Sendt fra min
+ * iPhone") and runs over the short lines after it (name, title, phone,
+ * address). A disclaimer is a paragraph with the stock phrases of a
+ * confidentiality notice. A "P.S." or a paragraph of prose ends a signature,
+ * so text written after it is still read. */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "fquote.h"
+#include "fsig.h"
+
+#define SIG_MAX_LINE 80    /* longer lines are prose, not a signature */
+#define SIG_MAX_LINES 15   /* non-blank lines a signature may span */
+
+/* Closing phrases; the rest of the line may hold a short name. */
+static const char *const closings[] = {
+	"med venlig hilsen", "med venlige hilsner", "venlig hilsen", "venlige hilsner",
+	"de bedste hilsner", "bedste hilsner", "bedste hilsen", "kærlig hilsen",
+	"mange hilsner", "hilsen", "mvh", "vh", "best regards", "kind regards",
+	"warm regards", "regards", "best wishes", "sincerely", "yours sincerely", NULL
+};
+/* Lines that are signatures by themselves (phone mail apps). */
+static const char *const sig_lines[] = {
+	"sendt fra min iphone", "sendt fra min ipad", "sendt fra min mobil",
+	"sendt fra outlook", "hent outlook til", "sent from my iphone",
+	"sent from my ipad", "sent from outlook", "get outlook for", "sendt fra mail",
+	NULL
+};
+/* Stock phrases of confidentiality notices, Danish and English. */
+static const char *const disclaimer_phrases[] = {
+	"kan indeholde fortrolig", "indeholde fortrolige oplysninger",
+	"udelukkende beregnet for", "udelukkende beregnet til", "kun beregnet for",
+	"kun beregnet til", "er beregnet for modtageren", "hvis du har modtaget denne",
+	"hvis du har modtaget den ved en fejl", "hvis du ved en fejl har modtaget",
+	"modtaget ved en fejl", "modtaget denne e-mail ved en fejl",
+	"bedes du slette", "bedes du venligst slette", "give afsender besked",
+	"underrette afsender", "underrette afsenderen", "kontakte afsenderen",
+	"may contain confidential", "may contain privileged", "is intended only for",
+	"intended solely for", "intended recipient", "if you have received this",
+	"received this e-mail in error", "received this email in error",
+	"received this message in error", "please notify the sender",
+	"please delete", "strictly prohibited", NULL
+};
+/* Words that open a disclaimer paragraph on their own. */
+static const char *const disclaimer_heads[] = {
+	"fortrolighed:", "fortrolighedserklæring", "ansvarsfraskrivelse",
+	"disclaimer:", "confidentiality notice", "confidentiality:",
+	"this e-mail and any attachments", "this email and any attachments",
+	"denne e-mail og eventuelle vedhæftede", "denne mail og eventuelle vedhæftede",
+	NULL
+};
+
+static int
+has_ci(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+	unsigned char c0 = (unsigned char)w[0];
+
+	/* First letter first: this runs over every paragraph of every mail. */
+	for (size_t p = 0; p + wl <= n; p++)
+		if (((unsigned char)s[p] | 0x20) == c0 && strncasecmp(s + p, w, wl) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+starts_ci(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+
+	return n >= wl && strncasecmp(s, w, wl) == 0;
+}
+
+int
+fsig_is_disclaimer(const char *t, size_t s, size_t e)
+{
+	size_t i = s;
+
+	while (i < e && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' ||
+	    t[i] == '*' || t[i] == '_'))
+		i++;
+	for (size_t k = 0; disclaimer_heads[k]; k++)
+		if (starts_ci(t + i, e - i, disclaimer_heads[k]))
+			return 1;
+	for (size_t k = 0; disclaimer_phrases[k]; k++)
+		if (has_ci(t + s, e - s, disclaimer_phrases[k]))
+			return 1;
+	return 0;
+}
+
+/* A trimmed line [*s, *e). */
+static void
+trim(const char *t, size_t *s, size_t *e)
+{
+	while (*s < *e && (t[*s] == ' ' || t[*s] == '\t' || t[*s] == '>'))
+		(*s)++;
+	while (*e > *s && (t[*e - 1] == ' ' || t[*e - 1] == '\r' || t[*e - 1] == '\t'))
+		(*e)--;
+}
+
+static int
+closing_line(const char *t, size_t s, size_t e)
+{
+	if (e - s == 2 && t[s] == '-' && t[s + 1] == '-')
+		return 1;
+	for (size_t k = 0; sig_lines[k]; k++)
+		if (starts_ci(t + s, e - s, sig_lines[k]))
+			return 1;
+	for (size_t k = 0; closings[k]; k++) {
+		size_t wl = strlen(closings[k]), rest, words = 0;
+		const char *r;
+		if (!starts_ci(t + s, e - s, closings[k]))
+			continue;
+		r = t + s + wl;
+		rest = e - s - wl;
+		/* The phrase must end there: "hilsen" but not "hilsenen". */
+		if (rest && !(*r == ' ' || *r == ',' || *r == '.' || *r == '!' || *r == '\t'))
+			continue;
+		for (size_t p = 0; p < rest; p++)
+			words += r[p] == ' ' && p + 1 < rest && r[p + 1] != ' ';
+		/* "Mvh Jens Hansen", never a sentence that merely starts so. */
+		if (rest <= 40 && words <= 4 && !memchr(r, ':', rest))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+add(struct fsig *g, size_t s, size_t e)
+{
+	if (g->n > 0 && s <= g->r[g->n - 1].e && e >= g->r[g->n - 1].s) {
+		if (s < g->r[g->n - 1].s)
+			g->r[g->n - 1].s = s;
+		if (e > g->r[g->n - 1].e)
+			g->r[g->n - 1].e = e;
+		return;
+	}
+	if (g->n == FSIG_MAX_RANGES) {
+		/* Out of slots: widen the last one rather than lose a range. */
+		g->r[g->n - 1].e = e;
+		return;
+	}
+	g->r[g->n].s = s;
+	g->r[g->n].e = e;
+	g->n++;
+}
+
+static size_t
+line_end(const char *t, size_t len, size_t s)
+{
+	const char *nl = memchr(t + s, '\n', len - s);
+
+	return nl ? (size_t)(nl - t) : len;
+}
+
+/* The signature that starts at the closing line ls: returns its end. */
+static size_t
+signature_end(const char *t, size_t len, size_t ls)
+{
+	size_t pos = line_end(t, len, ls), end = pos, lines = 0;
+
+	while (pos < len) {
+		size_t s = pos + 1, e, ts, te;
+		if (s >= len)
+			break;
+		e = line_end(t, len, s);
+		ts = s;
+		te = e;
+		trim(t, &ts, &te);
+		if (ts < te) {
+			size_t ne = e < len ? line_end(t, len, e + 1 < len ? e + 1 : len) : len;
+			if (te - ts > SIG_MAX_LINE || ++lines > SIG_MAX_LINES ||
+			    starts_ci(t + ts, te - ts, "ps") || starts_ci(t + ts, te - ts, "p.s") ||
+			    fquote_is_opener(t + s, e - s, e + 1 < len ? t + e + 1 : NULL,
+			    e + 1 < len ? ne - (e + 1) : 0))
+				break;
+			end = e;
+		}
+		pos = e;
+	}
+	return end;
+}
+
+void
+fsig_find(const char *t, size_t len, struct fsig *g)
+{
+	size_t ls = 0, ps = 0;
+	int in_para = 0;
+
+	g->n = 0;
+	while (ls < len) {
+		size_t le = line_end(t, len, ls), ts = ls, te = le;
+		trim(t, &ts, &te);
+		if (ts == te) {
+			if (in_para && fsig_is_disclaimer(t, ps, ls))
+				add(g, ps, ls);
+			in_para = 0;
+		} else {
+			if (!in_para) {
+				ps = ls;
+				in_para = 1;
+			}
+			if (closing_line(t, ts, te)) {
+				size_t se = signature_end(t, len, ls);
+				add(g, ls, se);
+			}
+		}
+		ls = le + 1;
+	}
+	if (in_para && fsig_is_disclaimer(t, ps, len))
+		add(g, ps, len);
+}
+
+int
+fsig_covers(const struct fsig *g, size_t off)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (off >= g->r[i].s && off < g->r[i].e)
+			return 1;
+	return 0;
+}
