@@ -7,6 +7,8 @@
 enum fmode { FMODE_ENFORCE, FMODE_MONITOR };
 enum faction { FACT_DELIVER, FACT_SMIME, FACT_PGP, FACT_TLS, FACT_REJECT, FACT_COUNT };
 enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL };
+enum fstore_backend { FSTORE_NONE, FSTORE_LMDB, FSTORE_REDIS };
+enum fstore_onerror { FSTORE_ERR_TEMPFAIL, FSTORE_ERR_IGNORE };
 
 #define FCONF_MAX_ACTIONS 8
 
@@ -54,6 +56,18 @@ struct fconf {
 	struct {
 		char *reject_da, *reject_en, *new_thread_da, *new_thread_en;
 	} texts;
+	struct {                   /* thread memory (fthread.c); read once at start */
+		int backend;           /* enum fstore_backend */
+		char *path, *key_file;
+		long long map_size;
+		int ttl_days, on_error; /* enum fstore_onerror */
+		char *redis_host, *redis_password, *redis_prefix;
+		int redis_port, redis_db, redis_timeout_ms, redis_retries;
+	} store;
+	struct {
+		int enabled, min_hits, window, min_words;
+	} thread;
+	struct fstrlist trusted_relays;
 };
 
 /* Loads and validates. On error returns NULL and writes "file:line: message". */

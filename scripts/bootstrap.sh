@@ -9,6 +9,8 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	# libraries
 	libmilter-dev libconfig-dev libgmime-3.0-dev libxml2-dev libssl-dev check
+	# thread memory (LMDB, Redis) and SPF
+	liblmdb-dev libhiredis-dev redis-server libspf2-dev
 	# tests: milter protocol, real Postfix, SMTP client, TLS certificates
 	miltertest postfix postfix-pcre swaks openssl python3 procps iproute2
 )
