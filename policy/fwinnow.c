@@ -131,7 +131,7 @@ flush_para(struct clean *c)
 		return;
 	if (!(contains_any(fbuf_str(&c->para), discl_a) &&
 	    contains_any(fbuf_str(&c->para), discl_b))) {
-		if (fbuf_add(c->out, c->para.data, c->para.len) < 0 || fbuf_adds(c->out, "\n\n") < 0)
+		if (fbuf_add(c->out, c->para.data, c->para.len) < 0 || fbuf_addc(c->out, '\n') < 0)
 			c->err = 1;
 	}
 	fbuf_reset(&c->para);
