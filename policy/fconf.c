@@ -12,6 +12,7 @@
 #include "fbuf.h"
 #include "fconf.h"
 #include "fkw.h"
+#include "fspf.h"
 #include "ftext.h"
 #include "ftexts_default.h"
 
@@ -60,6 +61,9 @@ static const struct centry table[] = {
 	{ "store.redis.prefix", CT_STR, OFF(store.redis_prefix), 0, 0, 0, "fortrolig:" },
 	{ "store.redis.timeout_ms", CT_INT, OFF(store.redis_timeout_ms), 500, 10, 60000, NULL },
 	{ "store.redis.retries", CT_INT, OFF(store.redis_retries), 2, 0, 10, NULL },
+	{ "spf.test_zone", CT_STR, OFF(spf.test_zone), 0, 0, 0, "" },
+	{ "texts.spoof_da", CT_STR, OFF(spf.spoof_da), 0, 0, 0, FSPF_SPOOF_DA },
+	{ "texts.spoof_en", CT_STR, OFF(spf.spoof_en), 0, 0, 0, FSPF_SPOOF_EN },
 	{ "detectors.thread.enabled", CT_BOOL, OFF(thread.enabled), 1, 0, 1, NULL },
 	{ "detectors.thread.min_hits", CT_INT, OFF(thread.min_hits), 4, 2, 1000, NULL },
 	{ "detectors.thread.window", CT_INT, OFF(thread.window), 80, 10, 10000, NULL },
@@ -72,7 +76,7 @@ static const char *const known_other[] = {
 	"domains", "detectors", "detectors.cpr", "detectors.keywords",
 	"detectors.marking", "detectors.marking.sensitivity",
 	"detectors.marking.msip_labels", "limits", "texts",
-	"store", "store.redis", "detectors.thread", "trusted_relays", NULL
+	"store", "store.redis", "detectors.thread", "trusted_relays", "spf", NULL
 };
 
 static const char *const default_sensitivity[] = { "Private", "Company-Confidential", NULL };
@@ -80,6 +84,9 @@ static const char *const default_labels[] = {
 	"Fortroligt", "Fortrolig", "Strengt fortroligt", "Confidential",
 	"Highly Confidential", NULL
 };
+
+/* Mail the MTA host itself submits (sendmail(1), pickup) comes from loopback. */
+static const char *const default_relays[] = { "127.0.0.0/8", "::1", NULL };
 
 static const char *const action_names[FACT_COUNT] = {
 	"deliver", "smime", "pgp", "tls", "reject"
@@ -399,7 +406,7 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 		default_sensitivity) < 0 ||
 	    load_list(lc, cfg, "detectors.marking.msip_labels", &c->mark.msip_labels,
 		default_labels) < 0 ||
-	    load_list(lc, cfg, "trusted_relays", &c->trusted_relays, NULL) < 0 ||
+	    load_list(lc, cfg, "trusted_relays", &c->trusted_relays, default_relays) < 0 ||
 	    load_domains(lc, cfg, c) < 0)
 		return -1;
 	if (strlen(c->store.redis_prefix) > 200)

@@ -68,6 +68,10 @@ struct fconf {
 		int enabled, min_hits, window, min_words;
 	} thread;
 	struct fstrlist trusted_relays;
+	struct {
+		char *test_zone;       /* test/offline aid: SPF records from a file, no DNS */
+		char *spoof_da, *spoof_en;
+	} spf;
 };
 
 /* Loads and validates. On error returns NULL and writes "file:line: message". */

@@ -47,7 +47,7 @@ fpol_thread_learn(const struct fconf *c, const struct fpol_ctx *x, const struct 
 		v->would = FPOL_TEMPFAIL;
 		v->outcome = v->monitor ? FPOL_DELIVER : FPOL_TEMPFAIL;
 	}
-	learn = v->outbound || x->learn == FPOL_LEARN_ALL ||
+	learn = (v->outbound && x->learn != FPOL_LEARN_NONE) || x->learn == FPOL_LEARN_ALL ||
 	    (x->learn == FPOL_LEARN_TRUSTED && to_member(c, rcpts, n));
 	/* Only real findings: a mail confidential because a limit was hit has
 	 * nothing to remember. */

@@ -40,6 +40,7 @@ struct fpol_verdict {
 
 /* What the thread memory may do with this message (fpol_thread.c). */
 enum fpol_learn {
+	FPOL_LEARN_NONE,         /* detect only (unverified sender) */
 	FPOL_LEARN_OUTBOUND,     /* confidential mail from a member only */
 	FPOL_LEARN_TRUSTED,      /* also inbound to a member (SPF pass, trusted relay, internal) */
 	FPOL_LEARN_ALL,          /* fortrolig-scan --learn: every confidential file */
