@@ -126,11 +126,10 @@ redis_open(const struct fconf *c, char *err, size_t errlen)
 		redis_close(s);
 		return NULL;
 	}
-	/* A store that cannot be reached at start is reported at once. */
-	if (ensure(s, err, errlen) < 0) {
-		redis_close(s);
-		return NULL;
-	}
+	/* Redis may start after the milter: an unreachable server is not fatal
+	 * here; each lookup reconnects, and on_error decides meanwhile. */
+	if (ensure(s, err, errlen) < 0)
+		err[0] = '\0';
 	return s;
 }
 

@@ -20,6 +20,9 @@ FLOORS = [
     ("false positives medium", "fp", "medium", 0.0),
     ("false positives all clean outbound", "fp", None, 0.05),
     ("recall thread", "recall", "thread", 0.95),
+    # Of those, found by the thread memory itself (category "thread"): m062 paraphrases
+    # the inbound mail in new words, which fingerprints cannot see (keywords catch it).
+    ("thread memory hits on thread cases", "recall", "thread-cat", 0.90),
 ]
 
 
@@ -58,7 +61,8 @@ def main():
     for e in manifest:
         if e["direction"] != "outbound":
             continue  # inbound mail is only learned from
-        got = scan(a.scanner, a.conf, a.corpus, e)["confidential"]
+        verdict = scan(a.scanner, a.conf, a.corpus, e)
+        got = verdict["confidential"]
         d = e["difficulty"]
         if e["confidential"]:
             pos[d] += 1; pos["all"] += 1
@@ -67,6 +71,7 @@ def main():
                 wtp[w] += got
             if "thread" in e["categories"]:
                 pos["thread"] += 1; tp["thread"] += got
+                pos["thread-cat"] += 1; tp["thread-cat"] += "thread" in verdict["categories"]
             if got:
                 tp[d] += 1; tp["all"] += 1
             else:
@@ -77,7 +82,7 @@ def main():
                 fp[d] += 1; fp["all"] += 1
                 falses.append(f'{e["file"]} ({d}): {e["note"]}')
     print("difficulty  recall            false positives")
-    for d in ("easy", "medium", "hard", "thread", "all"):
+    for d in ("easy", "medium", "hard", "thread", "thread-cat", "all"):
         r = tp[d] / pos[d] if pos[d] else 1.0
         f = fp[d] / neg[d] if neg[d] else 0.0
         print(f"{d:10}  {tp[d]:3}/{pos[d]:<3} {r:6.1%}    {fp[d]:3}/{neg[d]:<3} {f:6.1%}")
