@@ -160,8 +160,8 @@ out:
 	return rc;
 }
 
-/* The stored key: HMAC(key, tag || data), truncated. */
-static void
+/* The stored key: HMAC(key, tag || data), truncated. Returns 0 or -1. */
+static int
 keyed(const struct fthr *t, char tag, const void *data, size_t len, uint8_t out[FSTORE_KEYLEN])
 {
 	uint8_t md[EVP_MAX_MD_SIZE], buf[1 + 512];
@@ -171,8 +171,21 @@ keyed(const struct fthr *t, char tag, const void *data, size_t len, uint8_t out[
 		len = sizeof(buf) - 1;
 	buf[0] = (uint8_t)tag;
 	memcpy(buf + 1, data, len);
-	HMAC(EVP_sha256(), t->key, sizeof(t->key), buf, len + 1, md, &mdlen);
+	if (HMAC(EVP_sha256(), t->key, sizeof(t->key), buf, len + 1, md, &mdlen) == NULL ||
+	    mdlen < FSTORE_KEYLEN)
+		return -1;
 	memcpy(out, md, FSTORE_KEYLEN);
+	return 0;
+}
+
+/* n keys for the fingerprints of f. */
+static int
+keyed_fps(const struct fthr *t, const struct ffps *f, uint8_t (*keys)[FSTORE_KEYLEN])
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (keyed(t, 'f', &f->v[i].h, sizeof(f->v[i].h), keys[i]) < 0)
+			return -1;
+	return 0;
 }
 
 size_t
@@ -292,7 +305,10 @@ check_refs(struct fthr *t, const struct fmsg *m, struct ffindings *out,
 	n = split_refs(m->in_reply_to, ids, MAX_REFS);
 	n += split_refs(m->references, ids + n, MAX_REFS - n);
 	for (size_t i = 0; i < n; i++)
-		keyed(t, 'm', ids[i], strlen(ids[i]), keys[i]);
+		if (keyed(t, 'm', ids[i], strlen(ids[i]), keys[i]) < 0) {
+			snprintf(err, errlen, "HMAC failed");
+			goto out;
+		}
 	if (n && t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])keys, n, vals, found,
 	    err, errlen) < 0)
 		goto out;
@@ -347,8 +363,10 @@ check_segment(struct fthr *t, const struct fconf *c, const struct fseg *s,
 	found = calloc(f.n, sizeof(*found));
 	if (keys == NULL || vals == NULL || found == NULL)
 		goto oom;
-	for (size_t i = 0; i < f.n; i++)
-		keyed(t, 'f', &f.v[i].h, sizeof(f.v[i].h), keys[i]);
+	if (keyed_fps(t, &f, keys) < 0) {
+		snprintf(err, errlen, "HMAC failed");
+		goto out;
+	}
 	if (t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])keys, f.n, vals, found,
 	    err, errlen) < 0)
 		goto out;
@@ -410,9 +428,9 @@ learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 			int r = -1;
 			if (k == NULL)
 				snprintf(err, errlen, "out of memory");
-			for (size_t j = 0; k && j < f.n; j++)
-				keyed(t, 'f', &f.v[j].h, sizeof(f.v[j].h), k[j]);
-			if (k)
+			else if (keyed_fps(t, &f, k) < 0)
+				snprintf(err, errlen, "HMAC failed");
+			else
 				r = t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])k, f.n,
 				    v, err, errlen);
 			free(k);
@@ -443,7 +461,10 @@ fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 	v.learned = (int64_t)time(NULL);
 	v.expires = v.learned + (int64_t)c->store.ttl_days * 86400;
 	if (idlen) {
-		keyed(t, 'm', id, idlen, k);
+		if (keyed(t, 'm', id, idlen, k) < 0) {
+			snprintf(err, errlen, "HMAC failed");
+			return -1;
+		}
 		memcpy(v.id, k, FTHR_IDLEN);
 		if (t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])&k, 1, &v,
 		    err, errlen) < 0)

@@ -361,8 +361,41 @@ START_TEST(store_down)
 	ck_assert(v.store_error);
 	ck_assert_int_eq(v.outcome, FPOL_TEMPFAIL);
 	fpol_verdict_free(&v);
+	/* Back again: the lost connection is re-opened and the store answers. */
+	ck_assert_int_eq(fpol_evaluate_ctx(c, &x, reply, strlen(reply), "anne@bakkeby.dk", NULL,
+	    rcpt, 1, &v), 0);
+	ck_assert_msg(!v.store_error, "store: %s", v.store_reason);
+	ck_assert_int_eq(v.outcome, FPOL_DELIVER);
+	fpol_verdict_free(&v);
 	fthr_close(t);
 	fconf_unref(c);
+}
+END_TEST
+
+/* Store settings are validated like every other setting. */
+START_TEST(store_config)
+{
+	static const char *const bad[] = {
+		"store = { backend = \"bogus\"; };\n",
+		"store = { ttl_days = 0; };\n",
+		"store = { redis = { port = 70000; }; };\n",
+		"store = { lmdb = true; };\n",
+		"detectors = { thread = { min_hits = 1; }; };\n",
+		"trusted_relays = \"10.0.0.1\";\n",
+	};
+	char err[1024], *path, name[48];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *text;
+		ck_assert_int_ge(asprintf(&text, "council = { senders = [ \"*@b.dk\" ]; };\n%s",
+		    bad[i]), 0);
+		snprintf(name, sizeof(name), "bad%d-%zu.conf", (int)getpid(), i);
+		path = tu_write(tmpdir, name, text);
+		ck_assert_msg(fconf_load(path, words, err, sizeof(err)) == NULL, "accepted: %s", bad[i]);
+		ck_assert_msg(strstr(err, ":2: ") != NULL, "no line in: %s", err);
+		free(path);
+		free(text);
+	}
 }
 END_TEST
 
@@ -381,6 +414,7 @@ thread_suite(void)
 	tcase_add_loop_test(tc, detector, 0, 2);
 	tcase_add_test(tc, key_file);
 	tcase_add_test(tc, store_down);
+	tcase_add_test(tc, store_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
