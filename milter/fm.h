@@ -14,6 +14,9 @@ void fm_snap_free(struct fm_snap *s);
 
 /* Registers the callbacks; the snapshot holder must outlive smfi_main(). */
 int fm_register(struct fm_snap *snap);
+/* The thread memory (NULL: none), opened once per process before smfi_main(). */
+struct fthr;
+void fm_set_thread(struct fthr *thr);
 
 /* Privilege drop: one function, and it fails hard. Returns 0 or -1 (message in err). */
 int fm_drop_privileges(const char *user, char *err, size_t errlen);

@@ -21,6 +21,7 @@
 #include "flog.h"
 #include "fm.h"
 #include "fmsg.h"
+#include "fthread.h"
 
 struct fm_opts {
 	const char *conf;
@@ -237,8 +238,10 @@ run(const struct fm_opts *o, struct fconf *c)
 	sigset_t set;
 	char err[512] = "";
 	int rc = 1, pidfd = -1;
+	struct fthr *thr = NULL;
 
-	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 || open_socket(sock, c->user) < 0) {
+	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 ||
+	    open_socket(sock, c->user) < 0) {
 		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
 		if (snap == NULL)
 			fconf_unref(c);
@@ -259,6 +262,14 @@ run(const struct fm_opts *o, struct fconf *c)
 	}
 	if (err[0])
 		flog(NULL, LOG_WARNING, "%s", err);
+	/* After the fork and the drop: LMDB must not cross a fork, and the
+	 * store and key are created as the run user. Store settings are
+	 * read here only; a reload does not change them. */
+	if ((thr = fthr_open(c, err, sizeof(err))) == NULL && err[0]) {
+		flog(NULL, LOG_ERR, "thread memory: %s", err);
+		goto out;
+	}
+	fm_set_thread(thr);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
@@ -276,6 +287,7 @@ run(const struct fm_opts *o, struct fconf *c)
 out:
 	remove_pidfile(o->pidfile, pidfd);
 	fm_snap_free(snap);
+	fthr_close(thr);
 	return rc;
 }
 

@@ -7,6 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <libmilter/mfapi.h>
 
 #include "fbuf.h"
@@ -15,6 +19,8 @@
 #include "fm.h"
 #include "fm_enc.h"
 #include "fpolicy.h"
+#include "fspf.h"
+#include "fthread.h"
 #include "ftext.h"
 
 #define FM_MAX_RCPTS 1000
@@ -38,15 +44,27 @@ struct fm_msg {
 	size_t nstrip;
 	int strip_overflow;
 	int member;
+	int verified;                 /* AUTH, trusted relay or SPF pass: may be learned */
+	int to_member;                /* inbound to a member: learned from when trusted */
 };
 
 struct fm_conn {
 	char auth[256];
+	char ip[INET6_ADDRSTRLEN];    /* empty for a local (non-socket) client */
+	char helo[256];
 	struct fm_msg *msg;
 };
 
-/* libmilter has no user pointer for the filter itself: this is the one global. */
+/* libmilter has no user pointer for the filter itself: these are the globals,
+ * set before smfi_main() and only read afterwards. */
 static struct fm_snap *fm_snap;
+static struct fthr *fm_thr;
+
+void
+fm_set_thread(struct fthr *thr)
+{
+	fm_thr = thr;
+}
 
 static void
 msg_free(struct fm_msg *m)
@@ -75,8 +93,64 @@ fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
+	if (addr && addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)addr)->sin_addr, c->ip, sizeof(c->ip));
+	else if (addr && addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)addr)->sin6_addr, c->ip,
+		    sizeof(c->ip));
 	smfi_setpriv(ctx, c);
 	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+fm_helo(SMFICTX *ctx, char *helo)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	fstrlcpy(c->helo, helo ? helo : "", sizeof(c->helo));
+	return SMFIS_CONTINUE;
+}
+
+/* 550 5.7.1 for a member address from a client SPF fails (Danish, then English). */
+static sfsistat
+reject_spoof(SMFICTX *ctx, const struct fm_msg *m)
+{
+	struct fbuf da, en;
+
+	fbuf_init(&da, 0);
+	fbuf_init(&en, 0);
+	ftext_to_ascii(&da, m->conf->spf.spoof_da);
+	ftext_to_ascii(&en, m->conf->spf.spoof_en);
+	if (smfi_setmlreply(ctx, "550", "5.7.1", (char *)fbuf_str(&da), (char *)fbuf_str(&en),
+	    (char *)NULL) != MI_SUCCESS)
+		smfi_setreply(ctx, "550", "5.7.1", "Spoofed council sender / Forfalsket afsender");
+	fbuf_free(&da);
+	fbuf_free(&en);
+	return SMFIS_REJECT;
+}
+
+/* Who is who: AUTH, trusted relay or SPF decide whether a member address is real. */
+static sfsistat
+sender_check(SMFICTX *ctx, struct fm_conn *c, struct fm_msg *m)
+{
+	char why[128];
+	enum fspf_sender st = fspf_sender(m->conf, m->sender, c->auth, c->ip, c->helo,
+	    why, sizeof(why));
+
+	m->member = st != FSPF_NOT_MEMBER;
+	m->verified = st == FSPF_MEMBER;
+	if (st != FSPF_SPOOFED)
+		return SMFIS_CONTINUE;
+	flog(&m->log, LOG_NOTICE, "from=<%s> client=%s %s: spoofed council sender%s",
+	    m->sender, c->ip[0] ? c->ip : "local", why,
+	    m->conf->mode == FMODE_MONITOR ? " (monitor: accepted)" : ": reject");
+	if (m->conf->mode == FMODE_MONITOR) {
+		m->verified = 0;
+		return SMFIS_CONTINUE;
+	}
+	return reject_spoof(ctx, m);
 }
 
 static void
@@ -105,8 +179,7 @@ fm_envfrom(SMFICTX *ctx, char **argv)
 	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
 	/* Room for the size limit plus one byte, so that passing it is seen. */
 	fbuf_init(&m->raw, (size_t)m->conf->limits.max_message_size + 1);
-	m->member = fpol_is_member(m->conf, m->sender, c->auth);
-	return SMFIS_CONTINUE;
+	return sender_check(ctx, c, m);
 }
 
 static sfsistat
@@ -129,6 +202,8 @@ fm_envrcpt(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	}
 	c->msg->nrcpts++;
+	if (fm_thr && bare[0] && fconf_list_match(&c->msg->conf->council_senders, bare))
+		c->msg->to_member = 1;
 	return SMFIS_CONTINUE;
 }
 
@@ -184,7 +259,7 @@ fm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
 	/* Past the limit the buffer stops growing; the analysis sees the overflow. */
-	if (c->msg->member)
+	if (c->msg->member || c->msg->to_member)
 		fbuf_add(&c->msg->raw, chunk, len);
 	return SMFIS_CONTINUE;
 }
@@ -264,6 +339,20 @@ log_rcpts(const struct fm_msg *m, const struct fpol_verdict *v)
 	}
 }
 
+/* Thread memory events: store trouble, learning. Never content. */
+static void
+log_thread(const struct fm_msg *m, const struct fpol_verdict *v)
+{
+	if (v->store_error)
+		flog(&m->log, LOG_ERR, "thread memory could not answer (%s)%s", v->store_reason,
+		    m->member && m->conf->store.on_error == FSTORE_ERR_TEMPFAIL ? ": tempfail" : "");
+	if (v->learn_error)
+		flog(&m->log, LOG_ERR, "thread memory: cannot learn (%s)", v->store_reason);
+	if (v->learned)
+		flog(&m->log, LOG_INFO, "thread memory: learned %s mail, class=%s",
+		    m->member ? "outbound" : "inbound", fclass_name(v->cls));
+}
+
 static sfsistat
 fm_eom(SMFICTX *ctx)
 {
@@ -272,6 +361,7 @@ fm_eom(SMFICTX *ctx)
 	struct fpol_verdict v;
 	struct fpol_keys keys;
 	struct fcerts *fc;
+	struct fpol_ctx x;
 	struct fbuf line;
 	sfsistat st;
 
@@ -282,18 +372,31 @@ fm_eom(SMFICTX *ctx)
 		flog(&m->log, LOG_ERR, "cannot remove client X-Fortrolig headers: tempfail");
 		return SMFIS_TEMPFAIL;
 	}
-	if (!m->member)
+	if (!m->member && !m->to_member)
 		return SMFIS_CONTINUE;
 	if ((fc = fcerts_new(m->conf)) == NULL)
-		return SMFIS_TEMPFAIL;
+		return m->member ? SMFIS_TEMPFAIL : SMFIS_CONTINUE;
 	fcerts_keys(fc, &keys);
-	if (fpol_evaluate_keys(m->conf, &keys, m->raw.overflow ? NULL : fbuf_str(&m->raw),
+	x.keys = &keys;
+	x.thr = fm_thr;
+	x.learn = m->member ? (m->verified ? FPOL_LEARN_OUTBOUND : FPOL_LEARN_NONE) :
+	    fspf_inbound_trusted(m->conf, m->sender, c->ip, c->helo) ? FPOL_LEARN_TRUSTED :
+	    FPOL_LEARN_NONE;
+	if (fpol_evaluate_ctx(m->conf, &x, m->raw.overflow ? NULL : fbuf_str(&m->raw),
 	    m->raw.len, m->sender, c->auth, (const char *const *)m->rcpts, m->nrcpts, &v) < 0) {
-		flog(&m->log, LOG_ERR, "analysis failed (%s): tempfail",
-		    fcerts_error(fc)[0] ? fcerts_error(fc) : "out of memory");
+		flog(&m->log, LOG_ERR, "analysis failed (%s): %s",
+		    fcerts_error(fc)[0] ? fcerts_error(fc) : "out of memory",
+		    m->member ? "tempfail" : "inbound mail passes");
 		fpol_verdict_free(&v);
 		fcerts_free(fc);
-		return SMFIS_TEMPFAIL;
+		return m->member ? SMFIS_TEMPFAIL : SMFIS_CONTINUE;
+	}
+	log_thread(m, &v);
+	if (!m->member) {
+		/* Inbound: never blocked, never marked; analysed only to learn. */
+		fpol_verdict_free(&v);
+		fcerts_free(fc);
+		return SMFIS_CONTINUE;
 	}
 	fbuf_init(&line, 4096);
 	fpol_log_line(&v, m->sender, &line);
@@ -337,6 +440,7 @@ fm_register(struct fm_snap *snap)
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT,
 		.xxfi_connect = fm_connect,
+		.xxfi_helo = fm_helo,
 		.xxfi_envfrom = fm_envfrom,
 		.xxfi_envrcpt = fm_envrcpt,
 		.xxfi_header = fm_header,

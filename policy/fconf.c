@@ -12,6 +12,7 @@
 #include "fbuf.h"
 #include "fconf.h"
 #include "fkw.h"
+#include "fspf.h"
 #include "ftext.h"
 #include "ftexts_default.h"
 
@@ -67,6 +68,26 @@ static const struct centry table[] = {
 	{ "advice.sendmail", CT_STR, OFF(advice.sendmail), 0, 0, 0, "/usr/sbin/sendmail" },
 	{ "advice.smtp", CT_STR, OFF(advice.smtp), 0, 0, 0, "" },
 	{ "advice.from", CT_STR, OFF(advice.from), 0, 0, 0, "" },
+	{ "store.backend", CT_ENUM, OFF(store.backend), FSTORE_NONE, 0, 0, "none|lmdb|redis" },
+	{ "store.path", CT_STR, OFF(store.path), 0, 0, 0, FORTROLIG_STATEDIR "/thread" },
+	{ "store.key_file", CT_STR, OFF(store.key_file), 0, 0, 0, FORTROLIG_STATEDIR "/thread.key" },
+	{ "store.map_size", CT_INT64, OFF(store.map_size), 268435456, 1048576, 1099511627776LL, NULL },
+	{ "store.ttl_days", CT_INT, OFF(store.ttl_days), 365, 1, 3650, NULL },
+	{ "store.on_error", CT_ENUM, OFF(store.on_error), FSTORE_ERR_TEMPFAIL, 0, 0, "tempfail|ignore" },
+	{ "store.redis.host", CT_STR, OFF(store.redis_host), 0, 0, 0, "127.0.0.1" },
+	{ "store.redis.port", CT_INT, OFF(store.redis_port), 6379, 1, 65535, NULL },
+	{ "store.redis.db", CT_INT, OFF(store.redis_db), 0, 0, 1000, NULL },
+	{ "store.redis.password", CT_STR, OFF(store.redis_password), 0, 0, 0, "" },
+	{ "store.redis.prefix", CT_STR, OFF(store.redis_prefix), 0, 0, 0, "fortrolig:" },
+	{ "store.redis.timeout_ms", CT_INT, OFF(store.redis_timeout_ms), 500, 10, 60000, NULL },
+	{ "store.redis.retries", CT_INT, OFF(store.redis_retries), 2, 0, 10, NULL },
+	{ "spf.test_zone", CT_STR, OFF(spf.test_zone), 0, 0, 0, "" },
+	{ "texts.spoof_da", CT_STR, OFF(spf.spoof_da), 0, 0, 0, FSPF_SPOOF_DA },
+	{ "texts.spoof_en", CT_STR, OFF(spf.spoof_en), 0, 0, 0, FSPF_SPOOF_EN },
+	{ "detectors.thread.enabled", CT_BOOL, OFF(thread.enabled), 1, 0, 1, NULL },
+	{ "detectors.thread.min_hits", CT_INT, OFF(thread.min_hits), 4, 2, 1000, NULL },
+	{ "detectors.thread.window", CT_INT, OFF(thread.window), 80, 10, 10000, NULL },
+	{ "detectors.thread.min_words", CT_INT, OFF(thread.min_words), 15, 5, 10000, NULL },
 };
 
 /* Settings handled by hand (lists and groups), for the unknown-key check. */
@@ -75,7 +96,8 @@ static const char *const known_other[] = {
 	"domains", "detectors", "detectors.cpr", "detectors.keywords",
 	"detectors.marking", "detectors.marking.sensitivity",
 	"detectors.marking.msip_labels", "limits", "texts",
-	"smime", "pgp", "advice", NULL
+	"smime", "pgp", "advice", "store", "store.redis", "detectors.thread",
+	"trusted_relays", "spf", NULL
 };
 
 static const char *const default_sensitivity[] = { "Private", "Company-Confidential", NULL };
@@ -83,6 +105,9 @@ static const char *const default_labels[] = {
 	"Fortroligt", "Fortrolig", "Strengt fortroligt", "Confidential",
 	"Highly Confidential", NULL
 };
+
+/* Mail the MTA host itself submits (sendmail(1), pickup) comes from loopback. */
+static const char *const default_relays[] = { "127.0.0.0/8", "::1", NULL };
 
 static const char *const action_names[FACT_COUNT] = {
 	"deliver", "smime", "pgp", "tls", "reject"
@@ -401,8 +426,12 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 		default_sensitivity) < 0 ||
 	    load_list(lc, cfg, "detectors.marking.msip_labels", &c->mark.msip_labels,
 		default_labels) < 0 ||
+	    load_list(lc, cfg, "trusted_relays", &c->trusted_relays, default_relays) < 0 ||
 	    load_domains(lc, cfg, c) < 0)
 		return -1;
+	if (strlen(c->store.redis_prefix) > 200)
+		return fail(lc, config_lookup(cfg, "store.redis.prefix"),
+		    "store.redis.prefix is longer than 200 characters");
 	if (c->council_senders.n == 0 && c->auth_users.n == 0)
 		return fail(lc, config_lookup(cfg, "council"),
 		    "council: list at least one sender pattern or AUTH user");
@@ -471,6 +500,7 @@ fconf_unref(struct fconf *c)
 	free_list(&c->council_senders);
 	free_list(&c->auth_users);
 	free_list(&c->internal_domains);
+	free_list(&c->trusted_relays);
 	free_list(&c->mark.sensitivity);
 	free_list(&c->mark.msip_labels);
 	for (size_t i = 0; i < c->nrules; i++)

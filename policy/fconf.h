@@ -10,6 +10,8 @@ enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL 
 enum fcipher { FCIPHER_AES256_CBC, FCIPHER_AES256_GCM };
 enum fmixed { FMIXED_REJECT_ALL, FMIXED_DROP_AND_NOTIFY };
 enum fonenc { FONENC_CONFIDENTIAL, FONENC_IGNORE, FONENC_TEMPFAIL };
+enum fstore_backend { FSTORE_NONE, FSTORE_LMDB, FSTORE_REDIS };
+enum fstore_onerror { FSTORE_ERR_TEMPFAIL, FSTORE_ERR_IGNORE };
 
 #define FCONF_MAX_ACTIONS 8
 
@@ -75,6 +77,22 @@ struct fconf {
 	struct {                   /* advice mail for drop-and-notify */
 		char *sendmail, *smtp, *from;
 	} advice;
+	struct {                   /* thread memory (fthread.c); read once at start */
+		int backend;           /* enum fstore_backend */
+		char *path, *key_file;
+		long long map_size;
+		int ttl_days, on_error; /* enum fstore_onerror */
+		char *redis_host, *redis_password, *redis_prefix;
+		int redis_port, redis_db, redis_timeout_ms, redis_retries;
+	} store;
+	struct {
+		int enabled, min_hits, window, min_words;
+	} thread;
+	struct fstrlist trusted_relays;
+	struct {
+		char *test_zone;       /* test/offline aid: SPF records from a file, no DNS */
+		char *spoof_da, *spoof_en;
+	} spf;
 };
 
 /* Loads and validates. On error returns NULL and writes "file:line: message". */

@@ -68,7 +68,8 @@ quoted_only(const struct ffindings *f)
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct ffinding *x = &f->v[i];
-		int inherited = x->cat == FCAT_MARKING || x->cat == FCAT_THREAD;
+		int thread = strcmp(x->detector, "thread") == 0;
+		int inherited = x->cat == FCAT_MARKING || x->cat == FCAT_THREAD || thread;
 		switch (x->where) {
 		case FWHERE_QUOTED:
 			quoted = 1;
@@ -77,6 +78,8 @@ quoted_only(const struct ffindings *f)
 		case FWHERE_HEADER:
 			if (!inherited)
 				return 0;
+			/* A reply to a remembered mail: the thread itself is the finding. */
+			quoted |= thread && x->where == FWHERE_HEADER;
 			break;
 		default:
 			return 0;
@@ -216,11 +219,21 @@ int
 fpol_evaluate(const struct fconf *c, const char *data, size_t len, const char *sender,
     const char *auth, const char *const *rcpts, size_t n, struct fpol_verdict *v)
 {
-	return fpol_evaluate_keys(c, NULL, data, len, sender, auth, rcpts, n, v);
+	return fpol_evaluate_ctx(c, NULL, data, len, sender, auth, rcpts, n, v);
 }
 
 int
 fpol_evaluate_keys(const struct fconf *c, const struct fpol_keys *keys, const char *data,
+    size_t len, const char *sender, const char *auth, const char *const *rcpts, size_t n,
+    struct fpol_verdict *v)
+{
+	struct fpol_ctx x = { NULL, FPOL_LEARN_NONE, keys };
+
+	return fpol_evaluate_ctx(c, &x, data, len, sender, auth, rcpts, n, v);
+}
+
+int
+fpol_evaluate_ctx(const struct fconf *c, const struct fpol_ctx *x, const char *data,
     size_t len, const char *sender, const char *auth, const char *const *rcpts, size_t n,
     struct fpol_verdict *v)
 {
@@ -236,7 +249,9 @@ fpol_evaluate_keys(const struct fconf *c, const struct fpol_keys *keys, const ch
 			n = m.nrcpts;
 		}
 		if (fpol_detect(c, &m, &v->findings) == 0 &&
-		    fpol_decide_keys(c, keys, &m, rcpts, n, v) == 0)
+		    fpol_thread_detect(c, x, &m, v) == 0 &&
+		    fpol_decide_keys(c, x ? x->keys : NULL, &m, rcpts, n, v) == 0 &&
+		    fpol_thread_learn(c, x, &m, rcpts, n, v) == 0)
 			rc = 0;
 	}
 	fmsg_free(&m);

@@ -292,6 +292,15 @@ dup_header(GMimeObject *obj, const char *name)
 	return p;
 }
 
+/* Message-IDs are not encoded words: the raw value, for the thread memory. */
+static char *
+dup_raw_header(GMimeObject *obj, const char *name)
+{
+	const char *v = g_mime_object_get_header(obj, name);
+
+	return v ? strdup(v) : NULL;
+}
+
 static void
 collect_addrs(struct fmsg *m, InternetAddressList *l, int depth)
 {
@@ -326,6 +335,9 @@ collect_headers(struct fmsg *m, GMimeMessage *msg)
 		collect_addrs(m, g_mime_message_get_addresses(msg, types[i]), 0);
 	m->sensitivity = dup_header(GMIME_OBJECT(msg), "Sensitivity");
 	m->msip_labels = dup_header(GMIME_OBJECT(msg), "msip_labels");
+	m->message_id = dup_raw_header(GMIME_OBJECT(msg), "Message-ID");
+	m->in_reply_to = dup_raw_header(GMIME_OBJECT(msg), "In-Reply-To");
+	m->references = dup_raw_header(GMIME_OBJECT(msg), "References");
 }
 
 int
@@ -367,5 +379,8 @@ fmsg_free(struct fmsg *m)
 		free(m->rcpts[i]);
 	free(m->sensitivity);
 	free(m->msip_labels);
+	free(m->message_id);
+	free(m->in_reply_to);
+	free(m->references);
 	memset(m, 0, sizeof(*m));
 }

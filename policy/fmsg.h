@@ -17,6 +17,7 @@ struct fmsg {
 	size_t nrcpts;
 	char *sensitivity;                 /* Sensitivity: header value, or NULL */
 	char *msip_labels;                 /* msip_labels: header value, or NULL */
+	char *message_id, *in_reply_to, *references;   /* raw header values, or NULL */
 	int encrypted;                     /* already S/MIME or PGP/MIME encrypted */
 	int incomplete;                    /* a limit was hit or a part could not be read */
 	char incomplete_reason[96];

@@ -8,6 +8,7 @@
 #include "fbuf.h"
 #include "fconf.h"
 #include "fmsg.h"
+#include "fthread.h"
 #include "ftypes.h"
 
 struct fpol_rcpt {
@@ -48,6 +49,25 @@ struct fpol_verdict {
 	int protect_subject;             /* encrypting and the subject is confidential */
 	int split;                       /* recipients need different encryption kinds */
 	size_t ndropped;                 /* recipients dropped under drop-and-notify */
+	int store_error;                 /* the thread memory could not answer */
+	int learned, learn_error;
+	char store_reason[160];
+	struct fthr_hits thread;         /* thread hits, for --explain */
+};
+
+/* What the thread memory may do with this message (fpol_thread.c). */
+enum fpol_learn {
+	FPOL_LEARN_NONE,         /* detect only (unverified sender) */
+	FPOL_LEARN_OUTBOUND,     /* confidential mail from a member only */
+	FPOL_LEARN_TRUSTED,      /* also inbound to a member (SPF pass, trusted relay, internal) */
+	FPOL_LEARN_ALL,          /* fortrolig-scan --learn: every confidential file */
+};
+
+/* What one evaluation may use besides the config: both parts optional. */
+struct fpol_ctx {
+	struct fthr *thr;                /* NULL: no thread memory */
+	enum fpol_learn learn;
+	const struct fpol_keys *keys;    /* NULL: no recipient keys (smime/pgp unusable) */
 };
 
 /* Runs every detector over an analysed message. */
@@ -58,6 +78,15 @@ int fpol_is_member(const struct fconf *c, const char *sender, const char *auth_u
 int fpol_evaluate(const struct fconf *c, const char *data, size_t len,
     const char *sender, const char *auth, const char *const *rcpts, size_t nrcpts,
     struct fpol_verdict *v);
+/* The same with the thread memory (detect, and learn after the decision). */
+int fpol_evaluate_ctx(const struct fconf *c, const struct fpol_ctx *x, const char *data,
+    size_t len, const char *sender, const char *auth, const char *const *rcpts,
+    size_t nrcpts, struct fpol_verdict *v);
+/* Thread detector and learning around fpol_decide (fpol_thread.c). */
+int fpol_thread_detect(const struct fconf *c, const struct fpol_ctx *x,
+    const struct fmsg *m, struct fpol_verdict *v);
+int fpol_thread_learn(const struct fconf *c, const struct fpol_ctx *x,
+    const struct fmsg *m, const char *const *rcpts, size_t nrcpts, struct fpol_verdict *v);
 /* Decision only, for an analysed message (used by the tests). */
 int fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
     size_t nrcpts, struct fpol_verdict *v);

@@ -10,6 +10,8 @@ PACKAGES=(
 	# libraries
 	libmilter-dev libconfig-dev libgmime-3.0-dev libxml2-dev libssl-dev libgpgme-dev check
 	libzip-dev libpoppler-glib-dev libvectorscan-dev libpcre2-dev
+	# thread memory (LMDB, Redis) and SPF
+	liblmdb-dev libhiredis-dev redis-server libspf2-dev
 	# tests: milter protocol, real Postfix, SMTP client, TLS certificates
 	miltertest postfix postfix-pcre swaks openssl python3 procps iproute2
 	# tests: decrypting clients for S/MIME and PGP/MIME

@@ -19,6 +19,10 @@ FLOORS = [
     ("false positives easy", "fp", "easy", 0.0),
     ("false positives medium", "fp", "medium", 0.0),
     ("false positives all clean outbound", "fp", None, 0.05),
+    ("recall thread", "recall", "thread", 0.95),
+    # Of those, found by the thread memory itself (category "thread"): m062 paraphrases
+    # the inbound mail in new words, which fingerprints cannot see (keywords catch it).
+    ("thread memory hits on thread cases", "recall", "thread-cat", 0.90),
 ]
 
 
@@ -30,27 +34,44 @@ def scan(scanner, conf, corpus, entry):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def learn(scanner, conf, corpus, manifest):
+    """Feeds the inbound mail, in manifest order, to the thread memory."""
+    files = [os.path.join(corpus, e["file"]) for e in manifest if e["direction"] == "inbound"]
+    if not files:
+        return
+    p = subprocess.run([scanner, "-c", conf, "--learn"] + files, capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"fortrolig-scan --learn failed (exit {p.returncode}): {p.stderr}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scanner", required=True)
     ap.add_argument("--conf", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--no-learn", action="store_true", help="skip the inbound learning step")
     a = ap.parse_args()
     manifest = json.load(open(os.path.join(a.corpus, "manifest.json")))
+    if not a.no_learn:
+        learn(a.scanner, a.conf, a.corpus, manifest)
     tp = defaultdict(int); pos = defaultdict(int); fp = defaultdict(int); neg = defaultdict(int)
     wtp = defaultdict(int); wpos = defaultdict(int)
     misses, falses = [], []
     for e in manifest:
         if e["direction"] != "outbound":
-            continue  # inbound mail is for learning; thread memory is not built yet
-        got = scan(a.scanner, a.conf, a.corpus, e)["confidential"]
+            continue  # inbound mail is only learned from
+        verdict = scan(a.scanner, a.conf, a.corpus, e)
+        got = verdict["confidential"]
         d = e["difficulty"]
         if e["confidential"]:
             pos[d] += 1; pos["all"] += 1
             for w in e["where"]:
                 wpos[w] += 1
                 wtp[w] += got
+            if "thread" in e["categories"]:
+                pos["thread"] += 1; tp["thread"] += got
+                pos["thread-cat"] += 1; tp["thread-cat"] += "thread" in verdict["categories"]
             if got:
                 tp[d] += 1; tp["all"] += 1
             else:
@@ -61,7 +82,7 @@ def main():
                 fp[d] += 1; fp["all"] += 1
                 falses.append(f'{e["file"]} ({d}): {e["note"]}')
     print("difficulty  recall            false positives")
-    for d in ("easy", "medium", "hard", "all"):
+    for d in ("easy", "medium", "hard", "thread", "thread-cat", "all"):
         r = tp[d] / pos[d] if pos[d] else 1.0
         f = fp[d] / neg[d] if neg[d] else 0.0
         print(f"{d:10}  {tp[d]:3}/{pos[d]:<3} {r:6.1%}    {fp[d]:3}/{neg[d]:<3} {f:6.1%}")

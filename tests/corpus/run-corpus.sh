@@ -1,5 +1,7 @@
 #!/bin/sh
 # Corpus test: fortrolig-scan over the labelled corpus, with floors (corpus-eval.py).
+# The inbound mail is learned first into an LMDB thread memory in the temp dir,
+# which persists between the per-file scanner runs.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 : "${SCANNER:?set SCANNER to the fortrolig-scan binary}"
@@ -18,5 +20,6 @@ internal_domains = [ "bakkeby.dk" ];
 quoted_action = "new-thread";
 domains = ( { match = "*"; actions = [ "smime", "pgp", "reject" ]; } );
 detectors = { keywords = { dir = "$WORDS"; }; };
+store = { backend = "lmdb"; path = "$tmp/thread"; key_file = "$tmp/thread.key"; };
 CONF
 exec python3 "$here/corpus-eval.py" --scanner "$SCANNER" --conf "$tmp/corpus.conf" --corpus "$CORPUS"

@@ -10,6 +10,7 @@
 --   FORTROLIG_SRCDIR    top source dir, for policy/ftexts_default.h (default $FORTROLIG_MT_DIR/../..)
 --   FORTROLIG_MT_LOG    file that receives the milter's stderr log (log checks skipped if unset)
 --   FORTROLIG_MT_VERBOSE  set: print every protocol step and its reply
+--   FORTROLIG_MT_EXTERNAL set: do not start the milter, it already listens on FORTROLIG_SOCKET
 --
 -- A case:
 --   local dir = os.getenv("FORTROLIG_MT_DIR") or debug.getinfo(1, "S").source:match("^@?(.*)/") or "."
@@ -109,6 +110,11 @@ end
 -- Start the milter once per script.  opts.conf picks the config (see conf_path).
 function t.start(opts)
 	opts = opts or {}
+	-- FORTROLIG_MT_EXTERNAL: the milter was started by the caller (two-instance test).
+	if os.getenv("FORTROLIG_MT_EXTERNAL") ~= nil then
+		started = true
+		return
+	end
 	if started then
 		if opts.conf ~= nil and t.conf_path(opts.conf) ~= conf_used then
 			fail("filter already started with %s", conf_used)

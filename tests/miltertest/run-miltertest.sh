@@ -64,11 +64,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# Configs: conf/*.conf are templates; @SRCDIR@ becomes the top source dir
+# Configs: conf/*.conf are templates; @SRCDIR@ becomes the top source dir,
+# @TMPDIR@ this run's temp dir (thread memory)
 # (the word lists live in policy/words/).
 mkdir "$tmp/conf"
 for c in "$here"/conf/*.conf; do
-	sed -e "s|@SRCDIR@|$top_srcdir|g" "$c" >"$tmp/conf/$(basename "$c")"
+	sed -e "s|@SRCDIR@|$top_srcdir|g" -e "s|@TMPDIR@|$tmp|g" "$c" >"$tmp/conf/$(basename "$c")"
 done
 
 # ------------------------------------------------------------------ helpers

@@ -1,0 +1,212 @@
+/* fspf: SPF through libspf2 and the trusted-relay list. A fresh SPF server
+ * per check keeps libspf2's state out of the milter's threads. With
+ * spf.test_zone set, the records come from that file and no DNS is asked:
+ * a test and offline aid only (the tests cannot reach any DNS). */
+#include "config.h"
+
+#include <sys/types.h>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <spf2/spf.h>
+#include <spf2/spf_dns_zone.h>
+
+#include "fpolicy.h"
+#include "fspf.h"
+#include "ftext.h"
+
+const char *
+fspf_name(enum fspf_result r)
+{
+	static const char *const n[] = { "pass", "fail", "other", "error" };
+
+	return (unsigned)r < 4 ? n[r] : "?";
+}
+
+/* "domain v=spf1 ..." per line; '#' starts a comment line. */
+static SPF_dns_server_t *
+zone_load(const char *path, char *why, size_t whylen)
+{
+	SPF_dns_server_t *dns = SPF_dns_zone_new(NULL, "fortrolig-test-zone", 0);
+	char line[1024];
+	FILE *f;
+
+	if (dns == NULL || (f = fopen(path, "r")) == NULL) {
+		snprintf(why, whylen, "spf.test_zone %s cannot be read", path);
+		if (dns)
+			SPF_dns_free(dns);
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' '), *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (line[0] == '#' || sp == NULL)
+			continue;
+		*sp = '\0';
+		SPF_dns_zone_add_str(dns, line, ns_t_txt, NETDB_SUCCESS, sp + 1);
+	}
+	fclose(f);
+	return dns;
+}
+
+static enum fspf_result
+map_result(SPF_result_t r)
+{
+	switch (r) {
+	case SPF_RESULT_PASS:
+		return FSPF_PASS;
+	case SPF_RESULT_FAIL:
+		return FSPF_FAIL;
+	default:
+		return FSPF_OTHER;
+	}
+}
+
+enum fspf_result
+fspf_check(const struct fconf *c, const char *ip, const char *helo, const char *sender,
+    char *why, size_t whylen)
+{
+	SPF_dns_server_t *dns = NULL;
+	SPF_server_t *srv;
+	SPF_request_t *req;
+	SPF_response_t *resp = NULL;
+	enum fspf_result res = FSPF_ERROR;
+
+	snprintf(why, whylen, "spf: no client address");
+	if (ip == NULL || *ip == '\0')
+		return FSPF_OTHER;
+	if (*c->spf.test_zone) {
+		if ((dns = zone_load(c->spf.test_zone, why, whylen)) == NULL)
+			return FSPF_ERROR;
+		srv = SPF_server_new_dns(dns, 0);
+	} else {
+		srv = SPF_server_new(SPF_DNS_CACHE, 0);
+	}
+	if (srv == NULL || (req = SPF_request_new(srv)) == NULL) {
+		snprintf(why, whylen, "spf: out of memory");
+		goto out;
+	}
+	if ((strchr(ip, ':') ? SPF_request_set_ipv6_str(req, ip) :
+	    SPF_request_set_ipv4_str(req, ip)) != SPF_E_SUCCESS) {
+		snprintf(why, whylen, "spf: bad client address");
+	} else {
+		if (helo && *helo)
+			SPF_request_set_helo_dom(req, helo);
+		if (sender && *sender)
+			SPF_request_set_env_from(req, sender);
+		SPF_request_query_mailfrom(req, &resp);
+		res = resp ? map_result(SPF_response_result(resp)) : FSPF_ERROR;
+		snprintf(why, whylen, "spf=%s",
+		    resp ? SPF_strresult(SPF_response_result(resp)) : "error");
+	}
+	if (resp)
+		SPF_response_free(resp);
+	SPF_request_free(req);
+out:
+	if (srv)
+		SPF_server_free(srv);
+	if (dns)
+		SPF_dns_free(dns);
+	return res;
+}
+
+/* a/len prefix match on raw address bytes. */
+static int
+prefix_match(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int full = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, (size_t)full) != 0)
+		return 0;
+	return rest == 0 || ((a[full] ^ b[full]) & (0xff << (8 - rest)) & 0xff) == 0;
+}
+
+static int
+relay_match(const char *entry, const char *ip)
+{
+	unsigned char net[16], addr[16];
+	char host[64];
+	const char *slash = strchr(entry, '/');
+	int v6 = strchr(entry, ':') != NULL, bits = v6 ? 128 : 32, fam = v6 ? AF_INET6 : AF_INET;
+	size_t hl = slash ? (size_t)(slash - entry) : strlen(entry);
+
+	if (hl >= sizeof(host))
+		return 0;
+	memcpy(host, entry, hl);
+	host[hl] = '\0';
+	if (slash) {
+		char *end;
+		long b = strtol(slash + 1, &end, 10);
+		if (*end || b < 0 || b > bits)
+			return 0;
+		bits = (int)b;
+	}
+	if (inet_pton(fam, host, net) != 1 || inet_pton(fam, ip, addr) != 1)
+		return 0;
+	return prefix_match(net, addr, bits);
+}
+
+int
+fspf_trusted_relay(const struct fconf *c, const char *ip)
+{
+	if (ip == NULL || *ip == '\0')
+		return 0;
+	for (size_t i = 0; i < c->trusted_relays.n; i++)
+		if (relay_match(c->trusted_relays.v[i], ip))
+			return 1;
+	return 0;
+}
+
+enum fspf_sender
+fspf_sender(const struct fconf *c, const char *sender, const char *auth, const char *ip,
+    const char *helo, char *why, size_t whylen)
+{
+	char bare[320];
+
+	snprintf(why, whylen, "-");
+	if (auth && *auth && fconf_list_match(&c->auth_users, auth)) {
+		snprintf(why, whylen, "auth");
+		return FSPF_MEMBER;
+	}
+	ftext_bare_addr(bare, sizeof(bare), sender ? sender : "");
+	if (!bare[0] || !fconf_list_match(&c->council_senders, bare))
+		return FSPF_NOT_MEMBER;
+	if (fspf_trusted_relay(c, ip)) {
+		snprintf(why, whylen, "trusted relay");
+		return FSPF_MEMBER;
+	}
+	switch (fspf_check(c, ip, helo, bare, why, whylen)) {
+	case FSPF_PASS:
+		return FSPF_MEMBER;
+	case FSPF_FAIL:
+		return FSPF_SPOOFED;
+	default:
+		return FSPF_MEMBER_UNVERIFIED;
+	}
+}
+
+int
+fspf_inbound_trusted(const struct fconf *c, const char *sender, const char *ip,
+    const char *helo)
+{
+	char bare[320], why[128];
+
+	ftext_bare_addr(bare, sizeof(bare), sender ? sender : "");
+	if (fspf_trusted_relay(c, ip))
+		return 1;
+	/* An internal sender domain counts only when SPF does not fail it. */
+	switch (fspf_check(c, ip, helo, bare, why, sizeof(why))) {
+	case FSPF_PASS:
+		return 1;
+	case FSPF_FAIL:
+		return 0;
+	default:
+		return bare[0] && fconf_domain_internal(c, ftext_domain(bare));
+	}
+}

@@ -1,0 +1,42 @@
+/* fspf: who is who. SPF (libspf2) for the envelope sender's domain and the
+ * trusted-relay list decide whether a member address really comes from
+ * the municipality, and whether inbound mail may be learned from. */
+#ifndef FORTROLIG_FSPF_H
+#define FORTROLIG_FSPF_H
+
+#include <stddef.h>
+
+#include "fconf.h"
+
+/* Spoofing reply (SPF fail for a member address); ASCII, as SMTP needs. */
+#define FSPF_SPOOF_DA "Afsenderadressen tilhoerer et medlem af kommunalbestyrelsen, men " \
+	"afsenderserveren er ikke godkendt til den (SPF). Mailen er afvist som forfalsket."
+#define FSPF_SPOOF_EN "The sender address belongs to a council member, but the sending " \
+	"server is not authorised for it (SPF). The mail is rejected as spoofed."
+
+enum fspf_result { FSPF_PASS, FSPF_FAIL, FSPF_OTHER, FSPF_ERROR };
+
+/* SPF for sender (or helo when the sender is empty) from ip. */
+enum fspf_result fspf_check(const struct fconf *c, const char *ip, const char *helo,
+    const char *sender, char *why, size_t whylen);
+const char *fspf_name(enum fspf_result r);
+
+/* ip inside one of the trusted_relays entries ("192.0.2.1", "10.0.0.0/8", "::1"). */
+int fspf_trusted_relay(const struct fconf *c, const char *ip);
+
+enum fspf_sender {
+	FSPF_NOT_MEMBER,
+	FSPF_MEMBER,             /* AUTH, trusted relay or SPF pass */
+	FSPF_MEMBER_UNVERIFIED,  /* member address, SPF neither passed nor failed */
+	FSPF_SPOOFED,            /* member address from a client SPF fails */
+};
+
+/* Decides what a (sender, AUTH user, client) triple is. */
+enum fspf_sender fspf_sender(const struct fconf *c, const char *sender, const char *auth,
+    const char *ip, const char *helo, char *why, size_t whylen);
+
+/* Inbound mail may be learned from: trusted relay, internal sender domain or SPF pass. */
+int fspf_inbound_trusted(const struct fconf *c, const char *sender, const char *ip,
+    const char *helo);
+
+#endif
