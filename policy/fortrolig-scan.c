@@ -97,7 +97,7 @@ scan_one(const struct fconf *c, const struct opts *o, const char *path)
 	if (read_file(path, c->limits.max_message_size, &data) < 0)
 		return 2;
 	/* A file past the size limit is analysed as "limit hit": fail closed. */
-	struct fpol_ctx x = { o->thr, o->learn ? FPOL_LEARN_ALL : FPOL_LEARN_NONE };
+	struct fpol_ctx x = { o->thr, o->learn ? FPOL_LEARN_ALL : FPOL_LEARN_NONE, NULL };
 
 	if (fpol_evaluate_ctx(c, &x, data.overflow ? NULL : fbuf_str(&data), data.len,
 	    o->sender, NULL, o->nrcpts ? o->rcpts : NULL, o->nrcpts, &v) < 0) {

@@ -345,7 +345,7 @@ START_TEST(store_down)
 	struct fconf *c;
 	struct fthr *t;
 	struct fpol_verdict v;
-	struct fpol_ctx x = { NULL, FPOL_LEARN_OUTBOUND };
+	struct fpol_ctx x = { NULL, FPOL_LEARN_OUTBOUND, NULL };
 	const char *rcpt[] = { "x@gmail.com" };
 
 	snprintf(extra, sizeof(extra), "store = { backend = \"redis\"; key_file = \"%s/kd-%d\";"
