@@ -8,6 +8,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/pki.sh"
 CERTS=${CERTS:-$here/../../certs/fortrolig-certs}
+SCANNER=${SCANNER:-$here/../../certs/fortrolig-scan}
 WORDS=${WORDS:-$here/../../policy/words}
 for t in openssl gpg gpgconf; do command -v $t >/dev/null || { echo "1..0 # SKIP no $t"; exit 77; }; done
 
@@ -113,6 +114,17 @@ fc check kollega@bakkeby.dk
 check "check: internal domain is delivered" expect 0 '^action: deliver \(internal\)$'
 fc check notanaddress
 check "check: not an address is an error (exit 2)" expect 2 'not an address'
+
+# fortrolig-scan decides with the same stores
+printf 'From: anne@bakkeby.dk\nTo: x\nSubject: Sag\n\nBorgeren Jens Vestergaard, CPR-nr. 140549-0389, har faaet konstateret kraeft.\n' >"$W/conf.eml"
+scan() { "$SCANNER" -c "$W/f.conf" --sender anne@bakkeby.dk "$@" "$W/conf.eml" >"$W/out" 2>"$W/err"; echo $? >"$W/rc"; }
+scan --rcpt eva@ec.example
+check "fortrolig-scan uses the S/MIME store: smime for a recipient with a certificate" \
+    expect 1 '"rcpt":"eva@ec.example","action":"smime","reason":"certificate".*"action":"encrypt"'
+scan --rcpt peter@pgp.example
+check "fortrolig-scan uses the GnuPG home: pgp for a recipient with a key" expect 1 '"action":"pgp","reason":"key"'
+scan --rcpt old@example.org
+check "fortrolig-scan: no usable certificate or key -> reject" expect 1 '"action":"reject"'
 
 fc expiring 7
 check "expiring 7: an already expired certificate is listed (exit 1)" expect 1 '^old@example.org'
