@@ -91,13 +91,18 @@ check_all(gpgme_ctx_t ctx, const char *path, gpgme_import_result_t ir)
 int
 fca_pgp_import(const struct fconf *c, const char *path)
 {
-	gpgme_ctx_t ctx = open_home(c);
+	gpgme_ctx_t ctx;
 	gpgme_data_t d = NULL;
 	gpgme_import_result_t ir;
 	gpgme_error_t e;
 	int r;
 
-	if (ctx == NULL)
+	if (fca_missing(c->pgp.home)) {
+		fprintf(stderr, "fortrolig-certs: pgp.home %s does not exist (create it, mode "
+		    "0700, owned by the milter user)\n", c->pgp.home);
+		return FCA_ERR;
+	}
+	if ((ctx = open_home(c)) == NULL)
 		return FCA_ERR;
 	if ((e = gpgme_data_new_from_file(&d, path, 1)) != 0 ||
 	    (e = gpgme_op_import(ctx, d)) != 0) {
@@ -126,12 +131,14 @@ key_expires(gpgme_key_t k)
 int
 fca_pgp_each(const struct fconf *c, fca_cb cb, void *arg)
 {
-	gpgme_ctx_t ctx = open_home(c);
+	gpgme_ctx_t ctx;
 	gpgme_key_t k;
 	gpgme_error_t e;
 	char why[128];
 
-	if (ctx == NULL)
+	if (fca_missing(c->pgp.home))
+		return FCA_OK;
+	if ((ctx = open_home(c)) == NULL)
 		return FCA_ERR;
 	if ((e = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
 		fprintf(stderr, "fortrolig-certs: %s: %s\n", c->pgp.home, gpgme_strerror(e));
@@ -173,13 +180,15 @@ key_matches(gpgme_key_t k, const char *what)
 int
 fca_pgp_remove(const struct fconf *c, const char *what, int *removed)
 {
-	gpgme_ctx_t ctx = open_home(c);
+	gpgme_ctx_t ctx;
 	gpgme_key_t k, *v = NULL, *nv;
 	gpgme_error_t e;
 	size_t n = 0;
 	int r = FCA_OK;
 
-	if (ctx == NULL)
+	if (fca_missing(c->pgp.home))
+		return FCA_OK;
+	if ((ctx = open_home(c)) == NULL)
 		return FCA_ERR;
 	if ((e = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
 		fprintf(stderr, "fortrolig-certs: %s: %s\n", c->pgp.home, gpgme_strerror(e));

@@ -177,10 +177,12 @@ fca_smime_import(const struct fconf *c, const char *path)
 int
 fca_smime_each(const struct fconf *c, fca_cb cb, void *arg)
 {
-	struct fc_store *st = open_store(c);
+	struct fc_store *st;
 	char why[192], fpr[80];
 
-	if (st == NULL)
+	if (fca_missing(c->smime.store))
+		return FCA_OK;
+	if ((st = open_store(c)) == NULL)
 		return FCA_ERR;
 	for (size_t i = 0; i < st->n; i++) {
 		struct fca_entry e = { NULL, "smime", fpr, not_after(st->v[i].x), 0, why };
@@ -202,11 +204,13 @@ fca_smime_each(const struct fconf *c, fca_cb cb, void *arg)
 int
 fca_smime_remove(const struct fconf *c, const char *what, int *removed)
 {
-	struct fc_store *st = open_store(c);
+	struct fc_store *st;
 	char fpr[80], path[1024];
 	int r = FCA_OK;
 
-	if (st == NULL)
+	if (fca_missing(c->smime.store))
+		return FCA_OK;
+	if ((st = open_store(c)) == NULL)
 		return FCA_ERR;
 	for (size_t i = 0; i < st->n; i++) {
 		int match = 0;

@@ -35,6 +35,9 @@ int fca_pgp_remove(const struct fconf *c, const char *what, int *removed);
 
 /* Fingerprint comparison ignoring case and ':' separators. */
 int fca_fpr_eq(const char *fpr, const char *what);
+/* A store directory that does not exist: list, expiring and remove skip
+ * it (a site may use only one kind); import reports it. */
+int fca_missing(const char *dir);
 /* "2027-01-31", or "never" for 0. */
 void fca_date(time_t t, char *buf, size_t len);
 

@@ -40,6 +40,12 @@ fca_fpr_eq(const char *fpr, const char *what)
 	return i > 0 && fpr[i] == '\0';
 }
 
+int
+fca_missing(const char *dir)
+{
+	return access(dir, F_OK) != 0 && errno == ENOENT;
+}
+
 void
 fca_date(time_t t, char *buf, size_t len)
 {
