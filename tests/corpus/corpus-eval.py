@@ -18,7 +18,8 @@ FLOORS = [
     ("recall medium", "recall", "medium", 0.90),
     ("false positives easy", "fp", "easy", 0.0),
     ("false positives medium", "fp", "medium", 0.0),
-    ("false positives all clean outbound", "fp", None, 0.05),
+    ("false positives all clean outbound", "fp", None, 0.02),
+    ("recall on everything that is not a thread case", "recall", "non-thread", 0.95),
     ("recall thread", "recall", "thread", 0.95),
     # Of those, found by the thread memory itself (category "thread"): m062 paraphrases
     # the inbound mail in new words, which fingerprints cannot see (keywords catch it).
@@ -69,6 +70,8 @@ def main():
             for w in e["where"]:
                 wpos[w] += 1
                 wtp[w] += got
+            if "thread" not in e["categories"]:
+                pos["non-thread"] += 1; tp["non-thread"] += got
             if "thread" in e["categories"]:
                 pos["thread"] += 1; tp["thread"] += got
                 pos["thread-cat"] += 1; tp["thread-cat"] += "thread" in verdict["categories"]
@@ -82,7 +85,7 @@ def main():
                 fp[d] += 1; fp["all"] += 1
                 falses.append(f'{e["file"]} ({d}): {e["note"]}')
     print("difficulty  recall            false positives")
-    for d in ("easy", "medium", "hard", "thread", "thread-cat", "all"):
+    for d in ("easy", "medium", "hard", "non-thread", "thread", "thread-cat", "all"):
         r = tp[d] / pos[d] if pos[d] else 1.0
         f = fp[d] / neg[d] if neg[d] else 0.0
         print(f"{d:10}  {tp[d]:3}/{pos[d]:<3} {r:6.1%}    {fp[d]:3}/{neg[d]:<3} {f:6.1%}")
