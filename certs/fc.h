@@ -13,9 +13,12 @@
 
 /* Encrypted output: in memory, or in an unlinked 0600 temp file past a
  * threshold. Lines end in CRLF. */
+#define FCOUT_SPILLBUF 65536
+
 struct fcout {
 	struct fbuf mem;
 	FILE *spill;
+	char *spillbuf;       /* stdio buffer of spill, freed after it */
 	size_t len;
 	size_t spill_at;
 	int crlf;             /* translate bare LF to CRLF on write */

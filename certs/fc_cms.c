@@ -22,20 +22,25 @@ struct b64 {
 	int failed;
 };
 
+/* Encodes a whole pending block (up to 64 lines) before one write. */
 static int
 b64_emit(struct b64 *b, const unsigned char *p, size_t n)
 {
-	unsigned char line[80];
+	unsigned char lines[64 * 78];
+	size_t l = 0;
 
 	while (n > 0) {
 		size_t k = n < 57 ? n : 57;
-		int l = EVP_EncodeBlock(line, p, (int)k);
-		line[l++] = '\r';
-		line[l++] = '\n';
-		if (fcout_write(b->out, line, (size_t)l) < 0)
-			return -1;
+		l += (size_t)EVP_EncodeBlock(lines + l, p, (int)k);
+		lines[l++] = '\r';
+		lines[l++] = '\n';
 		p += k;
 		n -= k;
+		if (sizeof(lines) - l < 78 || n == 0) {
+			if (fcout_write(b->out, lines, l) < 0)
+				return -1;
+			l = 0;
+		}
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "flog.h"
 #include "fmsg.h"
 #include "fpolicy.h"
+#include "fscan.h"
 #include "fthread.h"
 
 #define MAX_RCPTS 256
@@ -25,6 +26,7 @@ struct opts {
 	size_t nrcpts;
 	int learn, explain;
 	struct fthr *thr;
+	struct fpol_keys keys;    /* usable == NULL: no key stores */
 };
 
 static void
@@ -97,7 +99,8 @@ scan_one(const struct fconf *c, const struct opts *o, const char *path)
 	if (read_file(path, c->limits.max_message_size, &data) < 0)
 		return 2;
 	/* A file past the size limit is analysed as "limit hit": fail closed. */
-	struct fpol_ctx x = { o->thr, o->learn ? FPOL_LEARN_ALL : FPOL_LEARN_NONE, NULL };
+	struct fpol_ctx x = { o->thr, o->learn ? FPOL_LEARN_ALL : FPOL_LEARN_NONE,
+	    o->keys.usable ? &o->keys : NULL };
 
 	if (fpol_evaluate_ctx(c, &x, data.overflow ? NULL : fbuf_str(&data), data.len,
 	    o->sender, NULL, o->nrcpts ? o->rcpts : NULL, o->nrcpts, &v) < 0) {
@@ -125,7 +128,7 @@ scan_one(const struct fconf *c, const struct opts *o, const char *path)
 }
 
 int
-main(int argc, char **argv)
+fscan_main(int argc, char **argv, const struct fscan_keys_ops *ops)
 {
 	static const struct option lo[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -136,8 +139,9 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { FORTROLIG_CONF, NULL, { NULL }, 0, 0, 0, NULL };
+	struct opts o = { FORTROLIG_CONF, NULL, { NULL }, 0, 0, 0, NULL, { NULL, NULL } };
 	struct fconf *c;
+	void *kh = NULL;
 	char err[1024];
 	int ch, worst = 0;
 
@@ -189,11 +193,17 @@ main(int argc, char **argv)
 		fmsg_global_shutdown();
 		return 2;
 	}
-	for (int i = optind; i < argc; i++) {
+	if (ops && (kh = ops->open(c, &o.keys)) == NULL) {
+		fprintf(stderr, "fortrolig-scan: out of memory\n");
+		worst = 2;
+	}
+	for (int i = optind; i < argc && worst < 2; i++) {
 		int r = scan_one(c, &o, argv[i]);
 		worst = r > worst ? r : worst;
 		fflush(stdout);
 	}
+	if (kh)
+		ops->close(kh);
 	fthr_close(o.thr);
 	fconf_unref(c);
 	fmsg_global_shutdown();

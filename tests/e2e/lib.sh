@@ -210,7 +210,10 @@ e2e_find_msg() {
 
 # e2e_headers FILE / e2e_body FILE: header block / body of a stored message,
 # CRLF normalised to LF, split at the first empty line.
-e2e_headers() { tr -d '\r' <"$1" | sed '/^$/q' | sed '$d'; }
+# e2e_headers reads its whole input: a reader that quits at the blank line
+# (sed q) makes tr die of SIGPIPE on a message over one pipe write, and
+# under pipefail that failed the caller at random.
+e2e_headers() { tr -d '\r' <"$1" | awk 'h { next } /^$/ { h = 1; next } { print }'; }
 e2e_body() { tr -d '\r' <"$1" | sed '1,/^$/d'; }
 
 # e2e_header_values FILE NAME: every value of header NAME (unfolded), one a line

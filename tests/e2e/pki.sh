@@ -41,14 +41,14 @@ CNF
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Fortrolig Test CA" \
         -keyout "$P/ca.key" -out "$P/ca.pem" >/dev/null 2>&1
 }
-# pki_cert NAME ADDR EXT KEYTYPE [START END]
+# pki_cert NAME ADDR EXT KEYTYPE [START END]; PKI_SUBJ overrides the subject (/CN=NAME)
 pki_cert() {
     local n=$1 a=$2 ext=$3 kt=$4 s=${5:-} e=${6:-}
     if [ "$kt" = ec ]; then
         openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-            -subj "/CN=$n" -keyout "$P/$n.key" -out "$P/$n.csr" >/dev/null 2>&1
+            -subj "${PKI_SUBJ:-/CN=$n}" -keyout "$P/$n.key" -out "$P/$n.csr" >/dev/null 2>&1
     else
-        openssl req -new -newkey rsa:2048 -nodes -subj "/CN=$n" \
+        openssl req -new -newkey rsa:2048 -nodes -subj "${PKI_SUBJ:-/CN=$n}" \
             -keyout "$P/$n.key" -out "$P/$n.csr" >/dev/null 2>&1
     fi
     local dates=(-days 30)

@@ -20,7 +20,9 @@ check() {
     if "$@"; then echo "ok $T - $name"; PASSED=$((PASSED + 1)); else echo "not ok $T - $name"; FAILED=$((FAILED + 1)); fi
 }
 finish() { echo "1..$T"; echo "$PASSED passed, $FAILED failed"; [ "$FAILED" = 0 ]; }
-e2e_before_cleanup() { :; }
+# gpg-agents started for our homes are stopped through their own sockets
+AGENT_HOMES=()
+e2e_before_cleanup() { local h; for h in "${AGENT_HOMES[@]+"${AGENT_HOMES[@]}"}"; do gpgconf --homedir "$h" --kill gpg-agent 2>/dev/null; done; }
 
 e2e_init fortrolig-enc
 W=$E2E_TMP
@@ -43,11 +45,16 @@ cp "$W/pki/ca.pem" "$W/milter/ca.pem"; cp "$W/pki/archive.pem" "$W/milter/archiv
 chmod 644 "$W"/milter/smime/* "$W/milter/ca.pem" "$W/milter/archive.pem"
 
 G=$W/gpg-recipient; mkdir -m 700 "$G"
+# Start the agent first, so key generation never races its start-up.
+AGENT_HOMES+=("$G"); gpgconf --homedir "$G" --launch gpg-agent
 gpg --homedir "$G" --batch --pinentry-mode loopback --passphrase '' \
-    --quick-gen-key "Peter Pgp <peter@pgp.example>" default default 1d >/dev/null 2>&1
+    --quick-gen-key "Peter Pgp <peter@pgp.example>" default default 1d >"$W/gpg-gen.log" 2>&1 ||
+    { cat "$W/gpg-gen.log"; e2e_die "gpg key generation failed"; }
 gpg --homedir "$G" --armor --export peter@pgp.example >"$W/peter.asc"
-mkdir -m 700 "$W/milter/gnupg"
-gpg --homedir "$W/milter/gnupg" --batch --import "$W/peter.asc" >/dev/null 2>&1
+[ -s "$W/peter.asc" ] || e2e_die "no exported OpenPGP key"
+mkdir -m 700 "$W/milter/gnupg"; AGENT_HOMES+=("$W/milter/gnupg")
+gpg --homedir "$W/milter/gnupg" --batch --import "$W/peter.asc" >"$W/gpg-imp.log" 2>&1 ||
+    { cat "$W/gpg-imp.log"; e2e_die "gpg key import failed"; }
 chown -R nobody "$W/milter/gnupg"
 
 write_conf() {
@@ -126,8 +133,27 @@ t_archive() { [ -n "$got" ] && decrypt "$got" archive "$W/out/rsa.arc" && cmp -s
 check "the archive key decrypts the same entity" t_archive
 t_other() { [ -n "$got" ] && ! decrypt "$got" other "$W/out/rsa.oth"; }
 check "another key cannot decrypt" t_other
-# gpgsm interoperability: not yet passing (gpgsm 2.2 does not find the
-# imported p12 key); see the branch notes.
+# gpgsm: a GnuPG home with the CA and the recipient's key (PKCS#12; gpgsm
+# 2.2 reads only the legacy 3DES/RC2 form). The p12 passphrase also guards
+# the imported key, given through loopback pinentry.
+t_gpgsm() {
+    local H=$W/gpgsm
+    [ -n "$got" ] || return 1
+    mkdir -m 700 "$H"; AGENT_HOMES+=("$H")
+    echo allow-loopback-pinentry >"$H/gpg-agent.conf"
+    echo disable-crl-checks >"$H/gpgsm.conf"
+    openssl pkcs12 -export -legacy -passout pass:test -inkey "$W/pki/lars.key" \
+        -in "$W/pki/lars.pem" -out "$W/out/lars.p12" 2>"$W/out/p12.err" || { diag "$(cat "$W/out/p12.err")"; return 1; }
+    gpgsm --homedir "$H" --batch --import "$W/pki/ca.pem" >"$W/out/gpgsm.log" 2>&1 &&
+        echo test | gpgsm --homedir "$H" --batch --pinentry-mode loopback --passphrase-fd 0 \
+            --import "$W/out/lars.p12" >>"$W/out/gpgsm.log" 2>&1 || { diag "$(cat "$W/out/gpgsm.log")"; return 1; }
+    e2e_body "$got" | base64 -d >"$W/out/rsa.p7m" || { diag "body is not base64"; return 1; }
+    echo test | gpgsm --homedir "$H" --batch --pinentry-mode loopback --passphrase-fd 0 \
+        --decrypt "$W/out/rsa.p7m" >"$W/out/rsa.gpgsm" 2>"$W/out/gpgsm.err" || { diag "$(cat "$W/out/gpgsm.err")"; return 1; }
+    diff <(canon <"$W/out/rsa.dec") <(canon <"$W/out/rsa.gpgsm") >"$W/out/gpgsm.diff" ||
+        { diag "$(head -10 "$W/out/gpgsm.diff")"; return 1; }
+}
+check "gpgsm decrypts the S/MIME output with the recipient's imported key (same entity as OpenSSL)" t_gpgsm
 
 # --- 2. EC recipient (ECDH), address matched case-insensitively, subject protected
 { sed 's/^Subject: .*/Subject: CPR 140549-0389 kræft/' ; } < <(msg /dev/stdout "enc-ec-$$" "eva@ec.example" x) >"$W/msgs/ec.eml"
@@ -166,12 +192,15 @@ rc=$(send pgp peter@pgp.example)
 t_pgp() {
     local f
     [ "$rc" = 0 ] || { diag "swaks exit $rc"; diag "$(tail -3 "$W/milter-cbc.log")"; return 1; }
-    f=$(e2e_find_msg "$W/sink" "enc-pgp-$$" 20) || return 1
-    e2e_header_values "$f" Content-Type | grep -q 'multipart/encrypted; protocol="application/pgp-encrypted"' || return 1
+    f=$(e2e_find_msg "$W/sink" "enc-pgp-$$" 20) || { diag "not delivered"; diag "$(tail -3 "$W/milter-cbc.log")"; return 1; }
+    e2e_header_values "$f" Content-Type | grep -q 'multipart/encrypted; protocol="application/pgp-encrypted"' ||
+        { diag "$(e2e_headers "$f")"; return 1; }
     e2e_body "$f" | sed -n '/BEGIN PGP MESSAGE/,/END PGP MESSAGE/p' >"$W/out/pgp.asc"
+    [ -s "$W/out/pgp.asc" ] || { diag "no PGP MESSAGE block in the body"; diag "$(e2e_body "$f" | head -20)"; return 1; }
     gpg --homedir "$G" --batch --decrypt "$W/out/pgp.asc" >"$W/out/pgp.dec" 2>"$W/out/pgp.err" ||
         { diag "$(cat "$W/out/pgp.err")"; return 1; }
-    diff <(entity "$W/msgs/pgp.eml" | canon) <(canon <"$W/out/pgp.dec") >/dev/null || { diag "differs"; return 1; }
+    diff <(entity "$W/msgs/pgp.eml" | canon) <(canon <"$W/out/pgp.dec") >"$W/out/pgp.diff" ||
+        { diag "decrypted entity differs:"; diag "$(head -20 "$W/out/pgp.diff")"; return 1; }
 }
 check "PGP/MIME: gpg --decrypt in the recipient's own home gives back the original entity" t_pgp
 
