@@ -127,6 +127,58 @@ ftext_lower(struct fbuf *out, const char *s, size_t len)
 	return 0;
 }
 
+/* One code point at s[*i] into dst: lower-cased letter or blanks. */
+static void
+canon_cp(char *dst, const char *s, size_t len, size_t *i)
+{
+	size_t at = *i;
+	uint32_t cp = ftext_utf8_next(s, len, i);
+
+	if (!ftext_is_letter(cp)) {
+		memset(dst + at, ' ', *i - at);
+		return;
+	}
+	/* Letters are ASCII or two bytes (U+00C0..U+024F); folding keeps that. */
+	cp = ftext_lower_cp(cp);
+	if (cp < 0x80) {
+		dst[at] = (char)cp;
+	} else {
+		dst[at] = (char)(0xc0 | (cp >> 6));
+		dst[at + 1] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+void
+ftext_canon(char *dst, const char *s, size_t len)
+{
+	static const unsigned char ascii[128] = {
+		['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+		['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+		['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+		['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+		['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+		['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+		['y'] = 'y', ['z'] = 'z',
+		['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+		['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+		['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+		['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+		['Y'] = 'y', ['Z'] = 'z',
+	};
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		/* The common case: a run of ASCII, one table load per byte. */
+		while (i < len && u[i] < 0x80) {
+			unsigned char c = ascii[u[i]];
+			dst[i++] = c ? (char)c : ' ';
+		}
+		if (i < len)
+			canon_cp(dst, s, len, &i);
+	}
+}
+
 int
 ftext_next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *wl)
 {
