@@ -15,6 +15,10 @@
 #include "fsig.h"
 #include "ftext.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* A word of the canon buffer: [s, s + len) there, s - 1 in the original. */
 struct tok {
 	size_t s, len;
@@ -140,9 +144,18 @@ tok_prev(const char *cb, struct tok t)
 static size_t
 count_words(const char *cb, size_t from, size_t to)
 {
-	size_t n = 0;
+	size_t n = 0, i = from;
 
-	for (size_t i = from; i < to; i++)
+#if defined(__SSE2__)
+	for (__m128i sp = _mm_set1_epi8(' '); i + 16 <= to; i += 16) {
+		__m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1));
+		__m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(cb + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(
+		    _mm_cmpeq_epi8(cur, sp), _mm_cmpeq_epi8(prev, sp)));
+		n += (size_t)__builtin_popcount(m);
+	}
+#endif
+	for (; i < to; i++)
 		n += (cb[i - 1] == ' ') & (cb[i] != ' ');
 	return n;
 }
@@ -191,7 +204,10 @@ static int
 capitalised(const struct scan *sc, struct tok t)
 {
 	size_t j = t.s - 1;
+	unsigned char c0 = (unsigned char)sc->orig[j];
 
+	if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
+		return 0;
 	return ftext_is_upper(ftext_utf8_next(sc->orig, sc->len, &j)) &&
 	    !(t.len > 1 && ftext_is_upper((unsigned char)sc->orig[t.s]));
 }
@@ -202,7 +218,7 @@ name_pair(struct scan *sc, struct tok a, struct tok b)
 {
 	size_t bo = b.s - 1;
 
-	return b.len > 0 && a.len > 1 && capitalised(sc, a) && capitalised(sc, b) &&
+	return b.len > 0 && a.len > 1 && capitalised(sc, b) && capitalised(sc, a) &&
 	    (b.len > 1 || (bo + 1 < sc->len && sc->orig[bo + 1] == '.')) &&
 	    b.s - (a.s + a.len) <= 2 &&
 	    !fkwset_has(sc->d->stop, sc->cb + a.s, a.len) &&
