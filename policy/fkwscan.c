@@ -300,6 +300,38 @@ sort_hits(struct scan *sc)
 	sc->nh = n;
 }
 
+static int
+is_person(const struct scan *sc, const struct hit *h)
+{
+	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
+}
+
+/* Hits [0, n) are sorted by token: binary search keeps a long attachment
+ * linear. */
+static int
+person_in(const struct scan *sc, size_t n, size_t from, size_t to)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->h[mid].at < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && sc->h[lo].at <= to; lo++)
+		if (is_person(sc, &sc->h[lo]))
+			return 1;
+	return 0;
+}
+
+static int
+person_near(const struct scan *sc, size_t from, size_t to)
+{
+	return person_in(sc, sc->nh, from, to);
+}
+
 /* Name pairs with their first word's index in [lo, hi]; t is token lo. */
 static int
 pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
@@ -330,6 +362,10 @@ pairs_near(struct scan *sc, size_t window)
 		struct tok t = tok_at(sc->cb, h.off);
 		if (h.entry < 0 || sc->d->e[h.entry].cat == KW_PERSON || hi < done)
 			continue;
+		/* A person word already in reach: this window needs no names.
+		 * (Only the sorted hits: name pairs are appended after them.) */
+		if (person_in(sc, n, lo, hi))
+			continue;
 		if (lo < done)
 			lo = done;
 		for (size_t k = h.at; k > lo && t.len; k--)
@@ -340,31 +376,6 @@ pairs_near(struct scan *sc, size_t window)
 			return -1;
 		done = hi + 1;
 	}
-	return 0;
-}
-
-static int
-is_person(const struct scan *sc, const struct hit *h)
-{
-	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
-}
-
-/* Hits are sorted by token: binary search keeps a long attachment linear. */
-static int
-person_near(const struct scan *sc, size_t from, size_t to)
-{
-	size_t lo = 0, hi = sc->nh;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sc->h[mid].at < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < sc->nh && sc->h[lo].at <= to; lo++)
-		if (is_person(sc, &sc->h[lo]))
-			return 1;
 	return 0;
 }
 

@@ -71,8 +71,10 @@ starts_ci(const char *s, size_t n, const char *w)
 {
 	size_t wl;
 
-	/* The first letter decides for almost every line: test it inline. */
-	if (n == 0 || (((unsigned char)s[0] | 0x20) != (unsigned char)w[0] && s[0] != w[0]))
+	/* The first two letters decide for almost every line: test them inline
+	 * (every phrase has two; a mismatch here is a strncasecmp mismatch). */
+	if (n < 2 || (((unsigned char)s[0] | 0x20) != (unsigned char)w[0] && s[0] != w[0]) ||
+	    (((unsigned char)s[1] | 0x20) != (unsigned char)w[1] && s[1] != w[1]))
 		return 0;
 	wl = strlen(w);
 	return n >= wl && strncasecmp(s, w, wl) == 0;

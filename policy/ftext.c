@@ -136,8 +136,22 @@ static void
 canon_cp(char *dst, const char *s, size_t len, size_t *i)
 {
 	size_t at = *i;
-	uint32_t cp = ftext_utf8_next(s, len, i);
+	unsigned char b1;
+	uint32_t cp;
 
+	/* U+00C0..U+00FF (æøå, é, ü) directly: the bulk of Danish non-ASCII. */
+	if ((unsigned char)s[at] == 0xc3 && at + 1 < len &&
+	    ((b1 = (unsigned char)s[at + 1]) & 0xc0) == 0x80) {
+		*i = at + 2;
+		if (b1 == 0x97 || b1 == 0xb7) {   /* multiplication and division signs */
+			dst[at] = dst[at + 1] = ' ';
+			return;
+		}
+		dst[at] = (char)0xc3;
+		dst[at + 1] = (char)(b1 <= 0x9e && b1 != 0x97 ? b1 + 0x20 : b1);
+		return;
+	}
+	cp = ftext_utf8_next(s, len, i);
 	if (!ftext_is_letter(cp)) {
 		memset(dst + at, ' ', *i - at);
 		return;
