@@ -13,6 +13,10 @@
 #include "fdet.h"
 #include "ftext.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static const char *const ctx_pos[] = {
 	"cpr", "personnummer", "personnr", "person nr", "fødselsdato", "født ",
 	"civil registration", "personal identity", "personal id", "social security",
@@ -237,6 +241,27 @@ today_ymd(void)
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
+/* The first ASCII digit at or after i, or len: 16 bytes a step where SSE2 is. */
+static size_t
+next_digit(const char *t, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
+		    zero);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < len; i++)
+		if (isdigit((unsigned char)t[i]))
+			return i;
+	return len;
+}
+
 int
 fcpr_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 {
@@ -245,15 +270,16 @@ fcpr_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 	for (size_t s = 0; s < m->segs.n; s++) {
 		const char *t = m->segs.v[s].text;
 		size_t len = m->segs.v[s].len;
-		for (size_t i = 0; i < len; i++) {
+		for (size_t i = next_digit(t, len, 0); i < len; i = next_digit(t, len, i + 1)) {
 			char masked[16];
 			size_t end;
-			int sc;
-			if (!isdigit((unsigned char)t[i]))
+			int sc = fcpr_candidate(t, len, i, c, today, &end, masked);
+			if (sc < 0) {
+				/* A number cannot start right after a digit (left_ok). */
+				while (i + 1 < len && isdigit((unsigned char)t[i + 1]))
+					i++;
 				continue;
-			sc = fcpr_candidate(t, len, i, c, today, &end, masked);
-			if (sc < 0)
-				continue;
+			}
 			if (sc >= c->cpr.threshold &&
 			    ffindings_add(out, "cpr", FCAT_CPR, m->segs.v[s].where, sc, masked) < 0)
 				return -1;

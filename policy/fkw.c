@@ -13,35 +13,10 @@
 #include "fdet.h"
 #include "fkw.h"
 #include "fkwhs.h"
+#include "fkwi.h"
+#include "fkwset.h"
 #include "fsig.h"
 #include "ftext.h"
-
-#define KW_MAX_WORDS 6
-#define KW_PERSON (-1)
-
-struct kw_word {
-	char *w;          /* lower-case UTF-8 */
-	size_t len;
-	unsigned pre : 1;  /* "*x": other letters may come before */
-	unsigned suf : 1;  /* "x*": any ending */
-};
-
-struct kw_entry {
-	int cat;          /* enum fcat, or KW_PERSON */
-	int weight;
-	size_t nw;
-	struct kw_word w[KW_MAX_WORDS];
-	char *term;       /* as written, for the finding's excerpt */
-	size_t anchor;    /* the phrase's longest word: the one the engine looks for */
-};
-
-struct fkw_dict {
-	struct kw_entry *e;
-	size_t n, cap;
-	char **exclude;
-	size_t nex, capex;
-	struct fkwhs *hs;  /* all first words, one Vectorscan database */
-};
 
 static const struct {
 	const char *file;
@@ -84,9 +59,8 @@ fkw_dict_free(struct fkw_dict *d)
 			free(d->e[i].w[k].w);
 		free(d->e[i].term);
 	}
-	for (size_t i = 0; i < d->nex; i++)
-		free(d->exclude[i]);
-	free(d->exclude);
+	fkwset_free(d->exclude);
+	fkwset_free(d->stop);
 	free(d->e);
 	fkwhs_free(d->hs);
 	free(d);
@@ -123,18 +97,14 @@ push_entry(struct fkw_dict *d, struct kw_entry *e)
 static int
 push_exclude(struct fkw_dict *d, const char *w, size_t n)
 {
-	if (d->nex == d->capex) {
-		size_t nc = d->capex ? d->capex * 2 : 64;
-		char **p = realloc(d->exclude, nc * sizeof(*p));
-		if (p == NULL)
-			return -1;
-		d->exclude = p;
-		d->capex = nc;
-	}
-	if ((d->exclude[d->nex] = lower_dup(w, n)) == NULL)
+	char *low = lower_dup(w, n);
+	int rc;
+
+	if (low == NULL)
 		return -1;
-	d->nex++;
-	return 0;
+	rc = fkwset_add(d->exclude, low, strlen(low));
+	free(low);
+	return rc;
 }
 
 /* "term words [=N]" -> entry. Returns NULL on success or an error message. */
@@ -261,35 +231,88 @@ fkw_dict_engine_scan(const struct fkw_dict *d, const char *low, size_t len, size
 	return fkwhs_scan(d->hs, low, len, count_root, hits) != 0 ? -1 : 0;
 }
 
+/* Frequent words make poor anchors: they fire on most lines. */
+static const char *const weak_anchor[] = {
+	"blive", "bliver", "blevet", "være", "været", "har", "have", "ikke", "for",
+	"til", "med", "mod", "fra", "ud", "af", "om", "på", "sin", "sit", "sine",
+	"ham", "han", "hun", "den", "det", "der", "en", "et", "og", "at", "i",
+	"er", "var", "som", "kan", "skal", "vil", "in", "of", "the", "a", "to", NULL
+};
+
+static int
+anchor_rank(const struct kw_word *w)
+{
+	int r = (int)w->len * 4 - (w->pre + w->suf);
+
+	for (size_t i = 0; weak_anchor[i]; i++)
+		if (strlen(weak_anchor[i]) == w->len && memcmp(weak_anchor[i], w->w, w->len) == 0)
+			return r - 1000;
+	return r;
+}
+
 static int
 build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 {
-	const char **w = calloc(d->n ? d->n : 1, sizeof(*w));
-	size_t *l = calloc(d->n ? d->n : 1, sizeof(*l));
-	char why[256];
+	size_t np, n;
+	const char *const *ph = fsig_phrases(&np);
+	const char **w;
+	size_t *l;
+	unsigned *f;
+	char why[256], *canon = NULL;
+	size_t clen = 0;
 
-	if (w == NULL || l == NULL) {
+	n = d->n + np;
+	w = calloc(n, sizeof(*w));
+	l = calloc(n, sizeof(*l));
+	f = calloc(n, sizeof(*f));
+	for (size_t i = 0; i < np; i++)
+		clen += strlen(ph[i]);
+	if (w == NULL || l == NULL || f == NULL || (canon = malloc(clen + 1)) == NULL) {
 		free(w);
 		free(l);
+		free(f);
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 		return -1;
 	}
-	/* Anchor phrases on their rarest-looking (longest) word, not on "i" or "har". */
+	/* Anchor phrases on their rarest-looking word, not on "i" or "blive";
+	 * which word it is changes speed only: the scan checks the whole entry. */
 	for (size_t i = 0; i < d->n; i++) {
 		struct kw_entry *e = &d->e[i];
 		for (size_t k = 1; k < e->nw; k++)
-			if (e->w[k].len > e->w[e->anchor].len)
+			if (anchor_rank(&e->w[k]) > anchor_rank(&e->w[e->anchor]))
 				e->anchor = k;
 		w[i] = e->w[e->anchor].w;
 		l[i] = e->w[e->anchor].len;
+		f[i] = (e->w[e->anchor].pre ? FKWHS_PRE : 0) | (e->w[e->anchor].suf ? FKWHS_SUF : 0);
 	}
-	d->hs = fkwhs_build(w, l, d->n, why, sizeof(why));
+	/* The disclaimer phrases ride along (ids from d->n): one pass finds both. */
+	clen = 0;
+	for (size_t i = 0; i < np; i++) {
+		size_t pl = strlen(ph[i]);
+		ftext_canon(canon + clen, ph[i], pl);
+		w[d->n + i] = canon + clen;
+		l[d->n + i] = pl;
+		f[d->n + i] = FKWHS_PRE | FKWHS_SUF;
+		clen += pl;
+	}
+	d->hs = fkwhs_build(w, l, f, n, why, sizeof(why));
 	free(w);
 	free(l);
+	free(f);
+	free(canon);
 	if (d->hs == NULL) {
 		snprintf(err, errlen, "%s:0: word lists: %s", dir, why);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+build_stop(struct fkw_dict *d)
+{
+	for (size_t i = 0; name_stop[i]; i++)
+		if (fkwset_add(d->stop, name_stop[i], strlen(name_stop[i])) < 0)
+			return -1;
 	return 0;
 }
 
@@ -298,7 +321,9 @@ fkw_dict_load(const char *dir, char *err, size_t errlen)
 {
 	struct fkw_dict *d = calloc(1, sizeof(*d));
 
-	if (d == NULL) {
+	if (d == NULL || (d->exclude = fkwset_new()) == NULL ||
+	    (d->stop = fkwset_new()) == NULL || build_stop(d) < 0) {
+		fkw_dict_free(d);
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 		return NULL;
 	}
@@ -313,318 +338,4 @@ fkw_dict_load(const char *dir, char *err, size_t errlen)
 fail:
 	fkw_dict_free(d);
 	return NULL;
-}
-
-/* ---- scanning ---- */
-
-struct tok {
-	size_t s, len;     /* in the lower-cased text */
-	int cap;           /* first letter upper-case in the original */
-	int excluded;
-};
-
-struct hit {
-	size_t at;         /* token index */
-	int entry;         /* index into dict, or -1 for a name pair */
-};
-
-struct scan {
-	const struct fkw_dict *d;
-	const char *low;
-	struct tok *t;
-	size_t nt;
-	struct hit *h;
-	size_t nh, caph;
-};
-
-static int
-word_match(const struct kw_word *w, const char *s, size_t n)
-{
-	if (n < w->len)
-		return 0;
-	if (w->pre && w->suf)
-		return memmem(s, n, w->w, w->len) != NULL;
-	if (w->pre)
-		return memcmp(s + n - w->len, w->w, w->len) == 0;
-	if (w->suf)
-		return memcmp(s, w->w, w->len) == 0;
-	return n == w->len && memcmp(s, w->w, n) == 0;
-}
-
-static int
-excluded(const struct fkw_dict *d, const char *s, size_t n)
-{
-	for (size_t i = 0; i < d->nex; i++)
-		if (strlen(d->exclude[i]) == n && memcmp(d->exclude[i], s, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-add_hit(struct scan *sc, size_t at, int entry)
-{
-	if (sc->nh == sc->caph) {
-		size_t nc = sc->caph ? sc->caph * 2 : 64;
-		struct hit *p = realloc(sc->h, nc * sizeof(*p));
-		if (p == NULL)
-			return -1;
-		sc->h = p;
-		sc->caph = nc;
-	}
-	sc->h[sc->nh].at = at;
-	sc->h[sc->nh].entry = entry;
-	sc->nh++;
-	return 0;
-}
-
-static int
-entry_at(const struct scan *sc, const struct kw_entry *e, size_t i)
-{
-	if (i + e->nw > sc->nt)
-		return 0;
-	for (size_t k = 0; k < e->nw; k++) {
-		const struct tok *t = &sc->t[i + k];
-		if (t->excluded || !word_match(&e->w[k], sc->low + t->s, t->len))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-stop_name(const char *s, size_t n)
-{
-	for (size_t i = 0; name_stop[i]; i++)
-		if (strlen(name_stop[i]) == n && memcmp(name_stop[i], s, n) == 0)
-			return 1;
-	return 0;
-}
-
-/* The token holding byte off, or sc->nt. */
-static size_t
-token_at(const struct scan *sc, size_t off)
-{
-	size_t lo = 0, hi = sc->nt;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sc->t[mid].s + sc->t[mid].len <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sc->nt && sc->t[lo].s <= off ? lo : sc->nt;
-}
-
-/* A root hit: check the whole entry from the token it falls in. */
-static int
-on_root(size_t start, size_t entry, void *arg)
-{
-	struct scan *sc = arg;
-	const struct kw_entry *e = &sc->d->e[entry];
-	size_t i = token_at(sc, start);
-
-	if (i == sc->nt || i < e->anchor || !entry_at(sc, e, i - e->anchor))
-		return 0;
-	return add_hit(sc, i - e->anchor, (int)entry) < 0 ? -1 : 0;
-}
-
-static int
-by_token(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return (x->entry > y->entry) - (x->entry < y->entry);
-}
-
-static int
-find_hits(struct scan *sc, size_t len)
-{
-	size_t n = 0;
-
-	if (fkwhs_scan(sc->d->hs, sc->low, len, on_root, sc) != 0)
-		return -1;
-	for (size_t i = 0; i + 1 < sc->nt; i++)
-		if (sc->t[i].cap && sc->t[i + 1].cap && sc->t[i].len > 1 &&
-		    !sc->t[i].excluded && !sc->t[i + 1].excluded &&
-		    (sc->t[i + 1].len > 1 || sc->low[sc->t[i + 1].s + 1] == '.') &&
-		    sc->t[i + 1].s - (sc->t[i].s + sc->t[i].len) <= 2 &&
-		    !stop_name(sc->low + sc->t[i].s, sc->t[i].len) &&
-		    !stop_name(sc->low + sc->t[i + 1].s, sc->t[i + 1].len) &&
-		    add_hit(sc, i, -1) < 0)
-			return -1;
-	/* Window scoring walks hits in text order; a root seen twice in one
-	 * token ("kræftkræft") must count once. */
-	if (sc->nh)
-		qsort(sc->h, sc->nh, sizeof(*sc->h), by_token);
-	for (size_t i = 0; i < sc->nh; i++)
-		if (n == 0 || by_token(&sc->h[n - 1], &sc->h[i]) != 0)
-			sc->h[n++] = sc->h[i];
-	sc->nh = n;
-	return 0;
-}
-
-/* Tokens inside a signature or disclaimer: names and department words
- * there do not describe the case ("Psykiatri og Misbrug", "Anne Holm"). */
-static void
-mark_signatures(struct scan *sc, const char *text, size_t len)
-{
-	struct fsig g;
-
-	fsig_find(text, len, &g);
-	for (size_t t = 0; t < sc->nt; t++)
-		if (fsig_covers(&g, sc->t[t].s))
-			sc->t[t].excluded = 1;
-}
-
-static int
-tokenize(struct scan *sc, const char *orig, size_t len)
-{
-	size_t pos = 0, ws, wl, cap = 0;
-
-	while (ftext_next_word(sc->low, len, &pos, &ws, &wl)) {
-		size_t j = ws;
-		if (sc->nt == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			struct tok *p = realloc(sc->t, nc * sizeof(*p));
-			if (p == NULL)
-				return -1;
-			sc->t = p;
-			cap = nc;
-		}
-		sc->t[sc->nt].s = ws;
-		sc->t[sc->nt].len = wl;
-		sc->t[sc->nt].cap = ftext_is_upper(ftext_utf8_next(orig, len, &j)) &&
-		    !(wl > 1 && ftext_is_upper((unsigned char)orig[ws + 1]));
-		sc->t[sc->nt].excluded = excluded(sc->d, sc->low + ws, wl);
-		sc->nt++;
-	}
-	return 0;
-}
-
-static int
-is_person(const struct scan *sc, const struct hit *h)
-{
-	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
-}
-
-/* Hits are sorted by token: binary search keeps a long attachment linear. */
-static int
-person_near(const struct scan *sc, size_t from, size_t to)
-{
-	size_t lo = 0, hi = sc->nh;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sc->h[mid].at < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < sc->nh && sc->h[lo].at <= to; lo++)
-		if (is_person(sc, &sc->h[lo]))
-			return 1;
-	return 0;
-}
-
-/* Best window score for category cat; *term gets the strongest term. */
-static int
-window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const char **term)
-{
-	int best = 0;
-
-	for (size_t a = 0; a < sc->nh; a++) {
-		const struct hit *ha = &sc->h[a];
-		int sum = 0, topw = 0;
-		const char *top = NULL;
-		if (ha->entry < 0 || sc->d->e[ha->entry].cat != cat)
-			continue;
-		for (size_t b = a; b < sc->nh && sc->h[b].at < ha->at + window; b++) {
-			int dup = 0;
-			const struct kw_entry *e;
-			if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat)
-				continue;
-			for (size_t k = a; k < b && !dup; k++)
-				dup = sc->h[k].entry == sc->h[b].entry;
-			if (dup)
-				continue;
-			e = &sc->d->e[sc->h[b].entry];
-			sum += e->weight;
-			if (e->weight > topw) {
-				topw = e->weight;
-				top = e->term;
-			}
-		}
-		if (!cpr_seen && !person_near(sc, ha->at > window ? ha->at - window : 0, ha->at + window))
-			continue;
-		if (sum > best) {
-			best = sum;
-			*term = top;
-		}
-	}
-	return best;
-}
-
-/* *person receives whether the segment names or points at a person at all. */
-static int
-scan_segment(const struct fconf *c, const struct fseg *g, int person_given,
-    int *person, struct ffindings *out)
-{
-	struct scan sc = { c->kw.dict, NULL, NULL, 0, NULL, 0, 0 };
-	struct fbuf low;
-	int rc = 0;
-
-	fbuf_init(&low, 0);
-	if (ftext_lower(&low, g->text, g->len) < 0 || low.len != g->len) {
-		/* Case folding keeps byte lengths for the letters we fold. */
-		fbuf_free(&low);
-		return low.overflow ? -1 : 0;
-	}
-	sc.low = fbuf_str(&low);
-	if (tokenize(&sc, g->text, g->len) < 0)
-		rc = -1;
-	if (rc == 0)
-		mark_signatures(&sc, g->text, g->len);
-	if (rc == 0 && find_hits(&sc, g->len) < 0)
-		rc = -1;
-	if (person)
-		*person = sc.nt > 0 && person_near(&sc, 0, sc.nt);
-	for (int cat = FCAT_HEALTH; rc == 0 && cat <= FCAT_PRIVATE; cat++) {
-		const char *term = NULL;
-		int s = window_score(&sc, cat, (size_t)c->kw.window, person_given, &term);
-		if (s >= c->kw.threshold &&
-		    ffindings_add(out, "keywords", (enum fcat)cat, g->where,
-			s * 100 / (c->kw.threshold * 2), term) < 0)
-			rc = -1;
-	}
-	free(sc.t);
-	free(sc.h);
-	fbuf_free(&low);
-	return rc;
-}
-
-/* Subjects are short: the person they speak of is often named in the body
- * ("Per V. har fået kræft" / "Han vil ikke ..."), so they are scanned last. */
-int
-fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
-{
-	int cpr_seen = (ffindings_cats(out) >> FCAT_CPR) & 1, body_person = 0;
-
-	if (!c->kw.enabled || c->kw.dict == NULL)
-		return 0;
-	for (size_t i = 0; i < m->segs.n; i++) {
-		const struct fseg *g = &m->segs.v[i];
-		int person = 0;
-		if (g->where == FWHERE_SUBJECT)
-			continue;
-		if (scan_segment(c, g, cpr_seen, &person, out) < 0)
-			return -1;
-		body_person |= g->where == FWHERE_BODY && person;
-	}
-	for (size_t i = 0; i < m->segs.n; i++)
-		if (m->segs.v[i].where == FWHERE_SUBJECT &&
-		    scan_segment(c, &m->segs.v[i], cpr_seen || body_person, NULL, out) < 0)
-			return -1;
-	return 0;
 }

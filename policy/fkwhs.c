@@ -24,6 +24,7 @@ struct fkwhs {
 	hs_database_t *db;
 	hs_scratch_t *proto;
 	size_t *rootlen;      /* per root id */
+	unsigned char *rootlead;  /* 1: the root literal starts with the blank */
 	size_t *rootfirst, *rootn;
 	size_t *members;      /* entry indices grouped by root */
 	size_t nroots;
@@ -58,6 +59,7 @@ fkwhs_free(struct fkwhs *h)
 	hs_free_database(h->db);
 	pthread_mutex_destroy(&h->lock);
 	free(h->rootlen);
+	free(h->rootlead);
 	free(h->rootfirst);
 	free(h->rootn);
 	free(h->members);
@@ -77,6 +79,7 @@ reduce(struct fkwhs *h, struct order *o, size_t n, const char ***pats)
 	size_t cur = 0;
 
 	if ((h->rootlen = calloc(n, sizeof(size_t))) == NULL ||
+	    (h->rootlead = calloc(n, 1)) == NULL ||
 	    (h->rootfirst = calloc(n, sizeof(size_t))) == NULL ||
 	    (h->rootn = calloc(n, sizeof(size_t))) == NULL ||
 	    (h->members = calloc(n, sizeof(size_t))) == NULL ||
@@ -88,6 +91,7 @@ reduce(struct fkwhs *h, struct order *o, size_t n, const char ***pats)
 			cur = h->nroots++;
 			(*pats)[cur] = o[i].w;
 			h->rootlen[cur] = o[i].len;
+			h->rootlead[cur] = o[i].w[0] == ' ';
 			h->rootfirst[cur] = i;
 		}
 		h->members[i] = o[i].entry;
@@ -127,12 +131,40 @@ out:
 	return rc;
 }
 
+/* One buffer holds every literal: word plus the blanks that bound it. */
+static char *
+literals(const char *const *words, const size_t *len, const unsigned *flags, size_t n,
+    struct order *o)
+{
+	size_t total = 0, at = 0;
+	char *buf;
+
+	for (size_t i = 0; i < n; i++)
+		total += len[i] + 2;
+	if ((buf = malloc(total ? total : 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		o[i].w = buf + at;
+		o[i].entry = i;
+		if (!(flags[i] & FKWHS_PRE))
+			buf[at++] = ' ';
+		memcpy(buf + at, words[i], len[i]);
+		at += len[i];
+		if (!(flags[i] & FKWHS_SUF))
+			buf[at++] = ' ';
+		o[i].len = (size_t)(buf + at - o[i].w);
+	}
+	return buf;
+}
+
 struct fkwhs *
-fkwhs_build(const char *const *words, const size_t *len, size_t n, char *err, size_t errlen)
+fkwhs_build(const char *const *words, const size_t *len, const unsigned *flags, size_t n,
+    char *err, size_t errlen)
 {
 	struct fkwhs *h = calloc(1, sizeof(*h));
 	struct order *o = calloc(n ? n : 1, sizeof(*o));
 	const char **pats = NULL;
+	char *lit = NULL;
 
 	if (h == NULL || o == NULL || pthread_mutex_init(&h->lock, NULL) != 0) {
 		free(h);
@@ -140,10 +172,9 @@ fkwhs_build(const char *const *words, const size_t *len, size_t n, char *err, si
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		o[i].w = words[i];
-		o[i].len = len[i];
-		o[i].entry = i;
+	if ((lit = literals(words, len, flags, n, o)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
 	}
 	qsort(o, n, sizeof(*o), by_word);
 	if (n == 0) {
@@ -158,10 +189,12 @@ fkwhs_build(const char *const *words, const size_t *len, size_t n, char *err, si
 		goto fail;
 	free(pats);
 	free(o);
+	free(lit);
 	return h;
 fail:
 	free(pats);
 	free(o);
+	free(lit);
 	fkwhs_free(h);
 	return NULL;
 }
@@ -204,7 +237,7 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
     void *p)
 {
 	struct ctx *c = p;
-	size_t start = (size_t)to - c->h->rootlen[id];
+	size_t start = (size_t)to - c->h->rootlen[id] + c->h->rootlead[id];
 
 	(void)from;
 	(void)flags;

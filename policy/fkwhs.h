@@ -1,7 +1,10 @@
-/* fkwhs: the keyword dictionary as one Vectorscan literal database. Each
- * entry's first word is reduced to a root (the shortest listed word that
- * is a prefix of it); a root's hit is handed back once per entry that
- * shares it, and the caller recovers the exact word from the token. */
+/* fkwhs: the keyword dictionary as one Vectorscan literal database over
+ * ftext_canon text (words between blanks). Each entry's anchor word becomes
+ * a literal with its word boundaries (" word " exact, " word" for "word*",
+ * "word " for "*word"), so short words do not fire inside longer ones; the
+ * literals are reduced to roots (the shortest literal that is a prefix); a
+ * root's hit is handed back once per entry that shares it, and the caller
+ * recovers the exact word from the token. */
 #ifndef FORTROLIG_FKWHS_H
 #define FORTROLIG_FKWHS_H
 
@@ -9,13 +12,18 @@
 
 struct fkwhs;
 
-/* words[i] (lower-case, len[i] bytes) is entry i's first word. */
-struct fkwhs *fkwhs_build(const char *const *words, const size_t *len, size_t n,
-    char *err, size_t errlen);
+#define FKWHS_PRE 1   /* other letters may come before the word */
+#define FKWHS_SUF 2   /* other letters may come after it */
+
+/* words[i] (lower-case, len[i] bytes, flags[i]) is entry i's anchor word. */
+struct fkwhs *fkwhs_build(const char *const *words, const size_t *len,
+    const unsigned *flags, size_t n, char *err, size_t errlen);
 void fkwhs_free(struct fkwhs *h);
 size_t fkwhs_roots(const struct fkwhs *h);
 
-/* Calls cb(start, entry, ctx) for each root hit and entry of that root.
+/* Calls cb(at, entry, ctx) for each root hit and entry of that root; at is
+ * the offset of the root's first letter (inside the anchor token). The text
+ * should start and end with a blank so words at its edges are found.
  * A non-zero return from cb stops the scan and is returned. Thread-safe:
  * scratch space comes from a pool owned by h. Returns -1 on engine error. */
 typedef int (*fkwhs_cb)(size_t start, size_t entry, void *ctx);

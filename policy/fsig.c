@@ -69,25 +69,70 @@ has_ci(const char *s, size_t n, const char *w)
 static int
 starts_ci(const char *s, size_t n, const char *w)
 {
-	size_t wl = strlen(w);
+	size_t wl;
 
+	/* The first two letters decide for almost every line: test them inline
+	 * (every phrase has two; a mismatch here is a strncasecmp mismatch). */
+	if (n < 2 || (((unsigned char)s[0] | 0x20) != (unsigned char)w[0] && s[0] != w[0]) ||
+	    (((unsigned char)s[1] | 0x20) != (unsigned char)w[1] && s[1] != w[1]))
+		return 0;
+	wl = strlen(w);
 	return n >= wl && strncasecmp(s, w, wl) == 0;
 }
+
+static int heads(const char *t, size_t s, size_t e);
 
 int
 fsig_is_disclaimer(const char *t, size_t s, size_t e)
 {
-	size_t i = s;
-
-	while (i < e && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' ||
-	    t[i] == '*' || t[i] == '_'))
-		i++;
-	for (size_t k = 0; disclaimer_heads[k]; k++)
-		if (starts_ci(t + i, e - i, disclaimer_heads[k]))
-			return 1;
+	if (heads(t, s, e))
+		return 1;
 	for (size_t k = 0; disclaimer_phrases[k]; k++)
 		if (has_ci(t + s, e - s, disclaimer_phrases[k]))
 			return 1;
+	return 0;
+}
+
+const char *const *
+fsig_phrases(size_t *n)
+{
+	*n = sizeof(disclaimer_phrases) / sizeof(disclaimer_phrases[0]) - 1;
+	return disclaimer_phrases;
+}
+
+static int
+heads(const char *t, size_t s, size_t e)
+{
+	while (s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\n' || t[s] == '\r' ||
+	    t[s] == '*' || t[s] == '_'))
+		s++;
+	for (size_t k = 0; disclaimer_heads[k]; k++)
+		if (starts_ci(t + s, e - s, disclaimer_heads[k]))
+			return 1;
+	return 0;
+}
+
+/* Candidate phrases are a superset of the real ones: check each in place. */
+struct cands {
+	const struct fsig_cand *c;
+	size_t n, next;
+};
+
+static int
+para_disclaimer(const char *t, size_t s, size_t e, struct cands *cs)
+{
+	if (cs == NULL)
+		return fsig_is_disclaimer(t, s, e);
+	if (heads(t, s, e))
+		return 1;
+	while (cs->next < cs->n && cs->c[cs->next].at < s)
+		cs->next++;
+	for (size_t i = cs->next; i < cs->n && cs->c[i].at < e; i++) {
+		const char *w = disclaimer_phrases[cs->c[i].phrase];
+		size_t wl = strlen(w);
+		if (cs->c[i].at + wl <= e && strncasecmp(t + cs->c[i].at, w, wl) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -104,6 +149,9 @@ trim(const char *t, size_t *s, size_t *e)
 static int
 closing_line(const char *t, size_t s, size_t e)
 {
+	/* Every closing and app line starts with one of these: most lines stop here. */
+	if (s == e || strchr("-smvdbkhrwyg", t[s] | 0x20) == NULL)
+		return 0;
 	if (e - s == 2 && t[s] == '-' && t[s + 1] == '-')
 		return 1;
 	for (size_t k = 0; sig_lines[k]; k++)
@@ -184,8 +232,8 @@ signature_end(const char *t, size_t len, size_t ls)
 	return end;
 }
 
-void
-fsig_find(const char *t, size_t len, struct fsig *g)
+static void
+find(const char *t, size_t len, struct cands *cs, struct fsig *g)
 {
 	size_t ls = 0, ps = 0;
 	int in_para = 0;
@@ -195,7 +243,7 @@ fsig_find(const char *t, size_t len, struct fsig *g)
 		size_t le = line_end(t, len, ls), ts = ls, te = le;
 		trim(t, &ts, &te);
 		if (ts == te) {
-			if (in_para && fsig_is_disclaimer(t, ps, ls))
+			if (in_para && para_disclaimer(t, ps, ls, cs))
 				add(g, ps, ls);
 			in_para = 0;
 		} else {
@@ -210,8 +258,23 @@ fsig_find(const char *t, size_t len, struct fsig *g)
 		}
 		ls = le + 1;
 	}
-	if (in_para && fsig_is_disclaimer(t, ps, len))
+	if (in_para && para_disclaimer(t, ps, len, cs))
 		add(g, ps, len);
+}
+
+void
+fsig_find(const char *t, size_t len, struct fsig *g)
+{
+	find(t, len, NULL, g);
+}
+
+void
+fsig_find_cand(const char *t, size_t len, const struct fsig_cand *c, size_t nc,
+    struct fsig *g)
+{
+	struct cands cs = { c, nc, 0 };
+
+	find(t, len, &cs, g);
 }
 
 int

@@ -16,6 +16,15 @@ struct fsig {
 
 /* Finds the signature and disclaimer ranges of a segment's text. */
 void fsig_find(const char *text, size_t len, struct fsig *out);
+/* The same with the disclaimer phrases already found (one Vectorscan pass):
+ * at[i] is where phrase[i] may start, sorted by at; each is checked here. */
+struct fsig_cand {
+	size_t at, phrase;
+};
+void fsig_find_cand(const char *text, size_t len, const struct fsig_cand *c, size_t nc,
+    struct fsig *out);
+/* The disclaimer phrases (ASCII, lower-case), for building that pass. */
+const char *const *fsig_phrases(size_t *n);
 /* True when byte offset off lies in one of the ranges. */
 int fsig_covers(const struct fsig *g, size_t off);
 /* True when the paragraph text[s, e) reads as a confidentiality disclaimer. */

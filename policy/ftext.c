@@ -7,6 +7,10 @@
 
 #include "ftext.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 uint32_t
 ftext_utf8_next(const char *str, size_t len, size_t *i)
 {
@@ -125,6 +129,119 @@ ftext_lower(struct fbuf *out, const char *s, size_t len)
 			return -1;
 	}
 	return 0;
+}
+
+/* One code point at s[*i] into dst: lower-cased letter or blanks. */
+static void
+canon_cp(char *dst, const char *s, size_t len, size_t *i)
+{
+	size_t at = *i;
+	unsigned char b1;
+	uint32_t cp;
+
+	/* U+00C0..U+00FF (æøå, é, ü) directly: the bulk of Danish non-ASCII. */
+	if ((unsigned char)s[at] == 0xc3 && at + 1 < len &&
+	    ((b1 = (unsigned char)s[at + 1]) & 0xc0) == 0x80) {
+		*i = at + 2;
+		if (b1 == 0x97 || b1 == 0xb7) {   /* multiplication and division signs */
+			dst[at] = dst[at + 1] = ' ';
+			return;
+		}
+		dst[at] = (char)0xc3;
+		dst[at + 1] = (char)(b1 <= 0x9e && b1 != 0x97 ? b1 + 0x20 : b1);
+		return;
+	}
+	cp = ftext_utf8_next(s, len, i);
+	if (!ftext_is_letter(cp)) {
+		memset(dst + at, ' ', *i - at);
+		return;
+	}
+	/* Letters are ASCII or two bytes (U+00C0..U+024F); folding keeps that. */
+	cp = ftext_lower_cp(cp);
+	if (cp < 0x80) {
+		dst[at] = (char)cp;
+	} else {
+		dst[at] = (char)(0xc0 | (cp >> 6));
+		dst[at + 1] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+#if defined(__SSE2__)
+/* 16 ASCII bytes at once: letters lower-cased, digits kept, the rest blank
+ * (bytes >= 0x80 too: the caller redoes those one code point at a time). */
+static __m128i
+canon16(__m128i v)
+{
+	__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i a = _mm_sub_epi8(lo, _mm_set1_epi8('a'));
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i alpha = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(25)), a);
+	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	__m128i keep = _mm_or_si128(_mm_and_si128(alpha, lo), _mm_and_si128(digit, v));
+
+	return _mm_or_si128(keep, _mm_andnot_si128(_mm_or_si128(alpha, digit),
+	    _mm_set1_epi8(' ')));
+}
+
+/* Returns where the scalar tail starts. */
+static size_t
+canon_fast(char *dst, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 16 <= len) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned hi = (unsigned)_mm_movemask_epi8(v);
+		size_t next = i + 16;
+		_mm_storeu_si128((__m128i *)(void *)(dst + i), canon16(v));
+		/* Each high byte not eaten by the one before starts a code point,
+		 * exactly as in a byte-by-byte decode. */
+		while (hi) {
+			size_t p = i + (size_t)__builtin_ctz(hi);
+			canon_cp(dst, s, len, &p);
+			if (p - i >= 16) {
+				next = p;
+				break;
+			}
+			hi &= ~((1u << (p - i)) - 1);
+		}
+		i = next;
+	}
+	return i;
+}
+#endif
+
+void
+ftext_canon(char *dst, const char *s, size_t len)
+{
+	static const unsigned char ascii[128] = {
+		['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+		['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+		['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+		['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+		['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+		['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+		['y'] = 'y', ['z'] = 'z',
+		['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+		['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+		['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+		['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+		['Y'] = 'y', ['Z'] = 'z',
+	};
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	i = canon_fast(dst, s, len);
+#endif
+	while (i < len) {
+		while (i < len && u[i] < 0x80) {
+			unsigned char c = ascii[u[i]];
+			dst[i++] = c ? (char)c : ' ';
+		}
+		if (i < len)
+			canon_cp(dst, s, len, &i);
+	}
 }
 
 int

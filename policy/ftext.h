@@ -14,6 +14,10 @@ int ftext_is_upper(uint32_t cp);
 uint32_t ftext_lower_cp(uint32_t cp);
 /* Appends s lower-cased (ASCII, Latin-1, Latin Extended-A). */
 int ftext_lower(struct fbuf *out, const char *s, size_t len);
+/* Length-preserving word form for matching: letters lower-cased, every
+ * other byte (punctuation, blanks, other scripts, invalid UTF-8) a blank,
+ * so words are exactly ftext_next_word's words. dst holds len bytes. */
+void ftext_canon(char *dst, const char *s, size_t len);
 /* Next word (letters and digits) at or after *pos; returns 0 at the end. */
 int ftext_next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *wl);
 /* ASCII transliteration for SMTP replies: æ->ae, ø->oe, å->aa, others best effort. */

@@ -1,0 +1,539 @@
+/* fkwscan: the keyword scan. One Vectorscan pass over the segment in
+ * ftext_canon form finds the candidate words; only around those is the text
+ * read word by word: the entry is checked on its tokens, the token index is
+ * counted for the window, and name pairs are looked for only within a
+ * window of a category word. Results equal a full tokenisation's. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fbuf.h"
+#include "fdet.h"
+#include "fkw.h"
+#include "fkwi.h"
+#include "fsig.h"
+#include "ftext.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* A word of the canon buffer: [s, s + len) there, s - 1 in the original. */
+struct tok {
+	size_t s, len;
+};
+
+struct raw {
+	size_t at;         /* a byte inside the anchor token */
+	size_t entry;
+};
+
+struct hit {
+	size_t at;         /* token index */
+	size_t off;        /* its start in the canon buffer */
+	int entry;         /* index into dict, or -1 for a name pair */
+};
+
+struct scan {
+	const struct fkw_dict *d;
+	const char *orig;  /* the segment text, len bytes */
+	const char *cb;    /* " " + canon(orig) + " " */
+	size_t len;
+	struct fsig sig;
+	int sig_done;
+	struct raw *r;
+	size_t nr, capr;
+	struct hit *h;
+	size_t nh, caph;
+	struct fsig_cand *p;   /* disclaimer phrase candidates */
+	size_t np, capp;
+};
+
+static int
+grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t nc;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 64;
+	if ((p = realloc(*v, nc * size)) == NULL)
+		return -1;
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
+static int
+on_raw(size_t at, size_t entry, void *arg)
+{
+	struct scan *sc = arg;
+
+	if (entry >= sc->d->n) {
+		if (grow((void **)&sc->p, &sc->capp, sc->np + 1, sizeof(*sc->p)) < 0)
+			return -1;
+		sc->p[sc->np].at = at - 1;
+		sc->p[sc->np].phrase = entry - sc->d->n;
+		sc->np++;
+		return 0;
+	}
+	if (grow((void **)&sc->r, &sc->capr, sc->nr + 1, sizeof(*sc->r)) < 0)
+		return -1;
+	sc->r[sc->nr].at = at;
+	sc->r[sc->nr].entry = entry;
+	sc->nr++;
+	return 0;
+}
+
+static int
+add_hit(struct scan *sc, size_t at, size_t off, int entry)
+{
+	if (grow((void **)&sc->h, &sc->caph, sc->nh + 1, sizeof(*sc->h)) < 0)
+		return -1;
+	sc->h[sc->nh].at = at;
+	sc->h[sc->nh].off = off;
+	sc->h[sc->nh].entry = entry;
+	sc->nh++;
+	return 0;
+}
+
+/* ---- words of the canon buffer (blank-separated, blanks at both ends) ---- */
+
+static struct tok
+tok_at(const char *cb, size_t p)
+{
+	struct tok t;
+	size_t e = p;
+
+	while (cb[p - 1] != ' ')
+		p--;
+	while (cb[e] != ' ')
+		e++;
+	t.s = p;
+	t.len = e - p;
+	return t;
+}
+
+/* The next word after t, or len 0 at the end (n: buffer size). */
+static struct tok
+tok_next(const char *cb, size_t n, struct tok t)
+{
+	size_t p = t.s + t.len;
+	struct tok z = { n, 0 };
+
+	while (p < n && cb[p] == ' ')
+		p++;
+	return p < n ? tok_at(cb, p) : z;
+}
+
+/* The word before t, or len 0 at the start. */
+static struct tok
+tok_prev(const char *cb, struct tok t)
+{
+	size_t p = t.s;
+	struct tok z = { 0, 0 };
+
+	while (p > 0 && cb[p - 1] == ' ')
+		p--;
+	return p > 0 ? tok_at(cb, p - 1) : z;
+}
+
+/* Word starts in cb[from, to): the token index distance. */
+static size_t
+count_words(const char *cb, size_t from, size_t to)
+{
+	size_t n = 0, i = from;
+
+#if defined(__SSE2__)
+	for (__m128i sp = _mm_set1_epi8(' '); i + 16 <= to; i += 16) {
+		__m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1));
+		__m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(cb + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(
+		    _mm_cmpeq_epi8(cur, sp), _mm_cmpeq_epi8(prev, sp)));
+		n += (size_t)__builtin_popcount(m);
+	}
+#endif
+	for (; i < to; i++)
+		n += (cb[i - 1] == ' ') & (cb[i] != ' ');
+	return n;
+}
+
+/* ---- checks on one token ---- */
+
+static int
+word_match(const struct kw_word *w, const char *s, size_t n)
+{
+	if (n < w->len)
+		return 0;
+	if (w->pre && w->suf)
+		return memmem(s, n, w->w, w->len) != NULL;
+	if (w->pre)
+		return memcmp(s + n - w->len, w->w, w->len) == 0;
+	if (w->suf)
+		return memcmp(s, w->w, w->len) == 0;
+	return n == w->len && memcmp(s, w->w, n) == 0;
+}
+
+static int
+by_cand(const void *a, const void *b)
+{
+	const struct fsig_cand *x = a, *y = b;
+
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Exclusion-list words, and words inside a signature or disclaimer: names
+ * and department words there do not describe the case. */
+static int
+excluded(struct scan *sc, struct tok t)
+{
+	if (fkwset_has(sc->d->exclude, sc->cb + t.s, t.len))
+		return 1;
+	if (!sc->sig_done) {
+		if (sc->np)
+			qsort(sc->p, sc->np, sizeof(*sc->p), by_cand);
+		fsig_find_cand(sc->orig, sc->len, sc->p, sc->np, &sc->sig);
+		sc->sig_done = 1;
+	}
+	return fsig_covers(&sc->sig, t.s - 1);
+}
+
+static int
+capitalised(const struct scan *sc, struct tok t)
+{
+	size_t j = t.s - 1;
+	unsigned char c0 = (unsigned char)sc->orig[j];
+
+	if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
+		return 0;
+	return ftext_is_upper(ftext_utf8_next(sc->orig, sc->len, &j)) &&
+	    !(t.len > 1 && ftext_is_upper((unsigned char)sc->orig[t.s]));
+}
+
+/* "Anne Holm", "Per V.": two capitalised words, close, not stop words. */
+static int
+name_pair(struct scan *sc, struct tok a, struct tok b)
+{
+	size_t bo = b.s - 1;
+
+	return b.len > 0 && a.len > 1 && capitalised(sc, b) && capitalised(sc, a) &&
+	    (b.len > 1 || (bo + 1 < sc->len && sc->orig[bo + 1] == '.')) &&
+	    b.s - (a.s + a.len) <= 2 &&
+	    !fkwset_has(sc->d->stop, sc->cb + a.s, a.len) &&
+	    !fkwset_has(sc->d->stop, sc->cb + b.s, b.len) &&
+	    !excluded(sc, a) && !excluded(sc, b);
+}
+
+/* Does entry e start at token first? */
+static int
+entry_at(struct scan *sc, const struct kw_entry *e, struct tok first)
+{
+	struct tok t = first;
+
+	for (size_t k = 0; k < e->nw; k++) {
+		if (k > 0)
+			t = tok_next(sc->cb, sc->len + 2, t);
+		if (t.len == 0 || !word_match(&e->w[k], sc->cb + t.s, t.len) || excluded(sc, t))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+by_pos(const void *a, const void *b)
+{
+	const struct raw *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+/* Raw engine hits -> checked hits with their token index. */
+static int
+check_raw(struct scan *sc)
+{
+	size_t pos = 1, idx = 0;
+
+	if (sc->nr)
+		qsort(sc->r, sc->nr, sizeof(*sc->r), by_pos);
+	for (size_t i = 0; i < sc->nr; i++) {
+		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
+		struct tok t = tok_at(sc->cb, sc->r[i].at), first = t;
+		size_t k;
+		idx += count_words(sc->cb, pos, t.s);
+		pos = t.s;
+		for (k = 0; k < e->anchor && (first = tok_prev(sc->cb, first)).len; k++)
+			;
+		if (k < e->anchor || !entry_at(sc, e, first))
+			continue;
+		if (add_hit(sc, idx - e->anchor, first.s, (int)sc->r[i].entry) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+by_token(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+/* Window scoring walks hits in text order; a root seen twice in one token
+ * ("kræftkræft") must count once. */
+static void
+sort_hits(struct scan *sc)
+{
+	size_t n = 0;
+
+	if (sc->nh)
+		qsort(sc->h, sc->nh, sizeof(*sc->h), by_token);
+	for (size_t i = 0; i < sc->nh; i++)
+		if (n == 0 || by_token(&sc->h[n - 1], &sc->h[i]) != 0)
+			sc->h[n++] = sc->h[i];
+	sc->nh = n;
+}
+
+static int
+is_person(const struct scan *sc, const struct hit *h)
+{
+	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
+}
+
+/* Hits [0, n) are sorted by token: binary search keeps a long attachment
+ * linear. */
+static int
+person_in(const struct scan *sc, size_t n, size_t from, size_t to)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->h[mid].at < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && sc->h[lo].at <= to; lo++)
+		if (is_person(sc, &sc->h[lo]))
+			return 1;
+	return 0;
+}
+
+static int
+person_near(const struct scan *sc, size_t from, size_t to)
+{
+	return person_in(sc, sc->nh, from, to);
+}
+
+/* Name pairs with their first word's index in [lo, hi]; t is token lo. */
+static int
+pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
+{
+	for (size_t i = lo; t.len && i <= hi; i++) {
+		struct tok n = tok_next(sc->cb, sc->len + 2, t);
+		if (name_pair(sc, t, n)) {
+			*found = 1;
+			if (add_hit(sc, i, t.s, -1) < 0)
+				return -1;
+		}
+		t = n;
+	}
+	return 0;
+}
+
+/* Name pairs within window of each category hit. The hits are sorted by
+ * token, so the windows' starts rise: each token is looked at once. */
+static int
+pairs_near(struct scan *sc, size_t window)
+{
+	size_t n = sc->nh, done = 0;   /* token indices below done are looked at */
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct hit h = sc->h[i];
+		size_t lo = h.at > window ? h.at - window : 0, hi = h.at + window;
+		struct tok t = tok_at(sc->cb, h.off);
+		if (h.entry < 0 || sc->d->e[h.entry].cat == KW_PERSON || hi < done)
+			continue;
+		/* A person word already in reach: this window needs no names.
+		 * (Only the sorted hits: name pairs are appended after them.) */
+		if (person_in(sc, n, lo, hi))
+			continue;
+		if (lo < done)
+			lo = done;
+		for (size_t k = h.at; k > lo && t.len; k--)
+			t = tok_prev(sc->cb, t);
+		for (size_t k = h.at; k < lo && t.len; k++)
+			t = tok_next(sc->cb, sc->len + 2, t);
+		if (t.len && pairs_in(sc, t, lo, hi, &found) < 0)
+			return -1;
+		done = hi + 1;
+	}
+	return 0;
+}
+
+/* Best window score for category cat; *term gets the strongest term. */
+static int
+window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const char **term)
+{
+	int best = 0;
+
+	for (size_t a = 0; a < sc->nh; a++) {
+		const struct hit *ha = &sc->h[a];
+		int sum = 0, topw = 0;
+		const char *top = NULL;
+		if (ha->entry < 0 || sc->d->e[ha->entry].cat != cat)
+			continue;
+		for (size_t b = a; b < sc->nh && sc->h[b].at < ha->at + window; b++) {
+			int dup = 0;
+			const struct kw_entry *e;
+			if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat)
+				continue;
+			for (size_t k = a; k < b && !dup; k++)
+				dup = sc->h[k].entry == sc->h[b].entry;
+			if (dup)
+				continue;
+			e = &sc->d->e[sc->h[b].entry];
+			sum += e->weight;
+			if (e->weight > topw) {
+				topw = e->weight;
+				top = e->term;
+			}
+		}
+		if (!cpr_seen && !person_near(sc, ha->at > window ? ha->at - window : 0, ha->at + window))
+			continue;
+		if (sum > best) {
+			best = sum;
+			*term = top;
+		}
+	}
+	return best;
+}
+
+/* Any person word or name pair in the whole segment. */
+static int
+any_person(struct scan *sc, int *person)
+{
+	struct tok t = tok_next(sc->cb, sc->len + 2, (struct tok){ 0, 0 });
+
+	for (size_t i = 0; i < sc->nh; i++)
+		if (is_person(sc, &sc->h[i])) {
+			*person = 1;
+			return 0;
+		}
+	*person = 0;
+	return pairs_in(sc, t, 0, (size_t)-1 - 1, person);
+}
+
+/* Findings of one segment into out (NULL: none wanted); *person (NULL: not
+ * wanted) receives whether the segment names or points at a person at all.
+ * cb is scratch space of at least g->len + 2 bytes. */
+static int
+scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int *person,
+    struct ffindings *out, char *cb)
+{
+	struct scan sc = { c->kw.dict, g->text, cb, g->len, { .n = 0 }, 0, NULL, 0, 0, NULL, 0, 0,
+	    NULL, 0, 0 };
+	int rc = 0;
+
+	cb[0] = ' ';
+	ftext_canon(cb + 1, g->text, g->len);
+	cb[g->len + 1] = ' ';
+	if (fkwhs_scan(sc.d->hs, cb, g->len + 2, on_raw, &sc) != 0 || check_raw(&sc) < 0)
+		rc = -1;
+	if (rc == 0)
+		sort_hits(&sc);
+	if (rc == 0 && out && !person_given && sc.nh > 0 &&
+	    (rc = pairs_near(&sc, (size_t)c->kw.window)) == 0)
+		sort_hits(&sc);
+	if (rc == 0 && person)
+		rc = any_person(&sc, person);
+	for (int cat = FCAT_HEALTH; rc == 0 && out && cat <= FCAT_PRIVATE; cat++) {
+		const char *term = NULL;
+		int s = window_score(&sc, cat, (size_t)c->kw.window, person_given, &term);
+		if (s >= c->kw.threshold &&
+		    ffindings_add(out, "keywords", (enum fcat)cat, g->where,
+			s * 100 / (c->kw.threshold * 2), term) < 0)
+			rc = -1;
+	}
+	free(sc.r);
+	free(sc.h);
+	free(sc.p);
+	return rc;
+}
+
+/* Does any body segment name a person? Asked only when a subject needs it. */
+static int
+body_person(const struct fconf *c, const struct fmsg *m, char *cb, int *person)
+{
+	*person = 0;
+	for (size_t i = 0; i < m->segs.n && !*person; i++)
+		if (m->segs.v[i].where == FWHERE_BODY &&
+		    scan_segment(c, &m->segs.v[i], 1, person, NULL, cb) < 0)
+			return -1;
+	return 0;
+}
+
+/* Subjects are short: the person they speak of is often named in the body
+ * ("Per V. har fået kræft" / "Han vil ikke ..."), so they are scanned last,
+ * and the body is searched for a person only when a subject needs one. */
+static int
+scan_subjects(const struct fconf *c, const struct fmsg *m, int cpr_seen, char *cb,
+    struct ffindings *out)
+{
+	int person = -1;
+
+	for (size_t i = 0; i < m->segs.n; i++) {
+		const struct fseg *g = &m->segs.v[i];
+		struct ffindings probe = { 0 };
+		size_t found;
+		int rc;
+		if (g->where != FWHERE_SUBJECT)
+			continue;
+		if (!cpr_seen && person < 0) {
+			/* Without a person in reach nothing can count: look first. */
+			rc = scan_segment(c, g, 1, NULL, &probe, cb);
+			found = probe.n;
+			ffindings_free(&probe);
+			if (rc < 0)
+				return -1;
+			if (found == 0)
+				continue;
+			if (body_person(c, m, cb, &person) < 0)
+				return -1;
+		}
+		if (scan_segment(c, g, cpr_seen || person > 0, NULL, out, cb) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
+{
+	int cpr_seen = (ffindings_cats(out) >> FCAT_CPR) & 1, rc = 0;
+	size_t max = 0;
+	char *cb;
+
+	if (!c->kw.enabled || c->kw.dict == NULL)
+		return 0;
+	for (size_t i = 0; i < m->segs.n; i++)
+		if (m->segs.v[i].len > max)
+			max = m->segs.v[i].len;
+	if ((cb = malloc(max + 2)) == NULL)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < m->segs.n; i++)
+		if (m->segs.v[i].where != FWHERE_SUBJECT)
+			rc = scan_segment(c, &m->segs.v[i], cpr_seen, NULL, out, cb);
+	if (rc == 0)
+		rc = scan_subjects(c, m, cpr_seen, cb, out);
+	free(cb);
+	return rc;
+}

@@ -1,0 +1,118 @@
+/* fkwset: string set for the per-token checks of the keyword scan. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fkwset.h"
+
+struct slot {
+	char *w;            /* NULL: empty */
+	size_t n;
+	uint32_t h;
+};
+
+struct fkwset {
+	struct slot *v;
+	size_t cap, n;      /* cap: a power of two, kept at least twice n */
+};
+
+static uint32_t
+hash(const char *w, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return h;
+}
+
+struct fkwset *
+fkwset_new(void)
+{
+	struct fkwset *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	if ((s->v = calloc(16, sizeof(*s->v))) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->cap = 16;
+	return s;
+}
+
+void
+fkwset_free(struct fkwset *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->v[i].w);
+	free(s->v);
+	free(s);
+}
+
+size_t
+fkwset_count(const struct fkwset *s)
+{
+	return s ? s->n : 0;
+}
+
+static struct slot *
+find(struct slot *v, size_t cap, const char *w, size_t n, uint32_t h)
+{
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (v[i].w == NULL ||
+		    (v[i].h == h && v[i].n == n && memcmp(v[i].w, w, n) == 0))
+			return &v[i];
+}
+
+static int
+grow(struct fkwset *s)
+{
+	size_t nc = s->cap * 2;
+	struct slot *v = calloc(nc, sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->v[i].w)
+			*find(v, nc, s->v[i].w, s->v[i].n, s->v[i].h) = s->v[i];
+	free(s->v);
+	s->v = v;
+	s->cap = nc;
+	return 0;
+}
+
+int
+fkwset_add(struct fkwset *s, const char *w, size_t n)
+{
+	uint32_t h = hash(w, n);
+	struct slot *sl;
+
+	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
+		return -1;
+	sl = find(s->v, s->cap, w, n, h);
+	if (sl->w)
+		return 0;
+	if ((sl->w = malloc(n ? n : 1)) == NULL)
+		return -1;
+	memcpy(sl->w, w, n);
+	sl->n = n;
+	sl->h = h;
+	s->n++;
+	return 0;
+}
+
+int
+fkwset_has(const struct fkwset *s, const char *w, size_t n)
+{
+	uint32_t h;
+
+	if (s == NULL || s->n == 0)
+		return 0;
+	h = hash(w, n);
+	return find(s->v, s->cap, w, n, h)->w != NULL;
+}
