@@ -7,5 +7,4 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/bootstrap.sh"
 export MILTER="$top/_build/milter/fortrolig-milter"
 export WORDS="$top/policy/words"
-export CORPUS="${FORTROLIG_CORPUS:-$top/../shared/corpus}"
 exec "$top/demo/run-demo.sh" "$@"

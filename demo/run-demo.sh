@@ -6,7 +6,7 @@
 #   - a plain receiver (smtp-sink) as its relayhost,
 #   - a second Postfix with STARTTLS as the receiver for the "tls" route,
 #   - fortrolig-milter itself (enforce mode, a contrib-like configuration),
-# sends a handful of sample mails from the corpus with swaks, prints what
+# sends the sample mails in demo/samples with swaks, prints what
 # happened to each one, and stops everything again by PID.
 #
 # It builds nothing: build the tree first (autoreconf -fi && ./configure && make).
@@ -15,8 +15,8 @@
 #   -k   keep the temporary directory (configs, logs, received mail)
 #   -v   show progress notes
 # Environment: MILTER (default ../milter/fortrolig-milter next to this
-#   script, or $builddir/milter/fortrolig-milter), CORPUS (default
-#   /work/shared/corpus), WORDS (default ../policy/words).
+#   script, or $builddir/milter/fortrolig-milter), SAMPLE_DIR (default
+#   demo/samples: fictional sample mail), WORDS (default ../policy/words).
 # Needs root and (Debian 12) postfix, swaks, openssl, iproute2.
 
 set -euo pipefail
@@ -43,12 +43,9 @@ MILTER=${MILTER:-$top_src/milter/fortrolig-milter}
 [ -x "$MILTER" ] || { echo "fortrolig-milter not found at $MILTER: build first, or set MILTER=" >&2; exit 1; }
 MILTER=$(cd "$(dirname "$MILTER")" && pwd)/$(basename "$MILTER")
 
-if [ -z "${CORPUS:-}" ]; then
-    for cand in /work/shared/corpus "$top_src/../shared/corpus"; do
-        if [ -f "$cand/m001.eml" ]; then CORPUS=$cand; break; fi
-    done
-fi
-[ -f "${CORPUS:-}/m003.eml" ] || { echo "corpus not found: set CORPUS=" >&2; exit 1; }
+# Sample mail shipped with the demo (fictional people and numbers).
+SAMPLE_DIR=${SAMPLE_DIR:-$here/samples}
+[ -f "$SAMPLE_DIR/cpr-health.eml" ] || { echo "sample mail not found in $SAMPLE_DIR" >&2; exit 1; }
 WORDS=${WORDS:-}
 if [ -z "$WORDS" ] && [ -d "$top_src/policy/words" ]; then WORDS=$top_src/policy/words; fi
 
@@ -128,15 +125,15 @@ EOF
 # ---------------------------------------------------------------- samples
 # file | envelope sender | envelope recipient | description
 SAMPLES=(
-    "m001.eml|mikkel.dahl@bakkeby.dk|peter.kjaer71@gmail.com|Meeting logistics (nothing confidential)"
-    "m006.eml|lars.toft@bakkeby.dk|kasserer@bakkebylisten.dk|Bank account no. + FORTROLIGHED disclaimer"
-    "m003.eml|birgitte.sand@bakkeby.dk|niels.brix@gmail.com|CPR number + cancer diagnosis"
-    "m003.eml|birgitte.sand@bakkeby.dk|visitation@tls.example|Same mail, to a domain whose rule is tls"
-    "m003.eml|birgitte.sand@bakkeby.dk|jens.hansen@bakkeby.dk|Same mail, to a colleague in bakkeby.dk"
-    "m068.eml|mikkel.dahl@bakkeby.dk|lb@bakkebyposten.dk|Named person 'sigtet for vold', to journalist"
-    "m087.eml|jonas.kragh@bakkeby.dk|frni@naesby.dk|Only header Sensitivity: Company-Confidential"
-    "m011.eml|anne.holm@bakkeby.dk|peter.kjaer71@gmail.com|Reply quoting a confidential caseworker mail"
-    "m065.eml|karina.thomsen@hotmail.dk|anne.holm@bakkeby.dk|A citizen writes to a member (not outbound)"
+    "clean.eml|mikkel.dahl@bakkeby.dk|peter.kjaer71@gmail.com|Meeting logistics (nothing confidential)"
+    "disclaimer.eml|lars.toft@bakkeby.dk|kasserer@bakkebylisten.dk|Bank account no. + FORTROLIGHED disclaimer"
+    "cpr-health.eml|birgitte.sand@bakkeby.dk|niels.brix@gmail.com|CPR number + cancer diagnosis"
+    "cpr-health.eml|birgitte.sand@bakkeby.dk|visitation@tls.example|Same mail, to a domain whose rule is tls"
+    "cpr-health.eml|birgitte.sand@bakkeby.dk|jens.hansen@bakkeby.dk|Same mail, to a colleague in bakkeby.dk"
+    "criminal.eml|mikkel.dahl@bakkeby.dk|lb@bakkebyposten.dk|Named person 'sigtet for vold', to journalist"
+    "sensitivity.eml|jonas.kragh@bakkeby.dk|frni@naesby.dk|Only header Sensitivity: Company-Confidential"
+    "reply-quoted.eml|anne.holm@bakkeby.dk|peter.kjaer71@gmail.com|Reply quoting a confidential caseworker mail"
+    "citizen.eml|karina.thomsen@hotmail.dk|anne.holm@bakkeby.dk|A citizen writes to a member (not outbound)"
 )
 
 ROWS=()       # "n|file|desc|rcpt|smtp|outcome"
@@ -154,7 +151,7 @@ demo_send() {
     out=$W/out/$n
     ml0=$(e2e_lines "$MAILLOG")
     mlog0=$(e2e_lines "$MLOG")
-    e2e_send "$out" "$SMTP_PORT" "$from" "$to" "$CORPUS/$file" || rc=$?
+    e2e_send "$out" "$SMTP_PORT" "$from" "$to" "$SAMPLE_DIR/$file" || rc=$?
     code=$(reply_summary "$out" "$rc")
     qid=$(e2e_queue_id "$out")
     verdict=
@@ -208,16 +205,16 @@ done
 # fail closed: stop the milter and send once more
 e2e_stop_milter "$MILTER_PID" "$MILTER_PORT" || true
 n=$((n + 1))
-demo_send "$n" m001.eml mikkel.dahl@bakkeby.dk peter.kjaer71@gmail.com "m001 again, with fortrolig-milter STOPPED"
+demo_send "$n" clean.eml mikkel.dahl@bakkeby.dk peter.kjaer71@gmail.com "clean mail again, with fortrolig-milter STOPPED"
 queue=$(postqueue -c "$SENDER" -p 2>&1 | tail -n1)
 
 # ---------------------------------------------------------------- report
 line=$(printf '%.0s-' {1..118})
-printf '%-3s %-9s %-46s %-28s %-4s %s\n' "#" "file" "what the mail contains" "recipient" "SMTP" "result"
+printf '%-3s %-16s %-46s %-28s %-4s %s\n' "#" "file" "what the mail contains" "recipient" "SMTP" "result"
 echo "$line"
 for i in "${!ROWS[@]}"; do
     IFS='|' read -r n file desc to code outcome <<<"${ROWS[$i]}"
-    printf '%-3s %-9s %-46s %-28s %-4s %s\n' "$n" "$file" "${desc:0:46}" "${to:0:28}" "$code" "$outcome"
+    printf '%-3s %-16s %-46s %-28s %-4s %s\n' "$n" "$file" "${desc:0:46}" "${to:0:28}" "$code" "$outcome"
     verdict=${DETAILS[$i]%%$'\n'*}
     reply=${DETAILS[$i]#*$'\n'}
     [ -n "$verdict" ] && printf '    verdict: %s\n' "$verdict"
