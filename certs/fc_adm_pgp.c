@@ -128,23 +128,34 @@ key_expires(gpgme_key_t k)
 	return k->subkeys && k->subkeys->expires > 0 ? (time_t)k->subkeys->expires : 0;
 }
 
+/* The keyring opened and a key listing started, or NULL (reported). */
+static gpgme_ctx_t
+start_listing(const struct fconf *c)
+{
+	gpgme_ctx_t ctx = open_home(c);
+	gpgme_error_t e;
+
+	if (ctx == NULL)
+		return NULL;
+	if ((e = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
+		fprintf(stderr, "fortrolig-certs: %s: %s\n", c->pgp.home, gpgme_strerror(e));
+		gpgme_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 int
 fca_pgp_each(const struct fconf *c, fca_cb cb, void *arg)
 {
 	gpgme_ctx_t ctx;
 	gpgme_key_t k;
-	gpgme_error_t e;
 	char why[128];
 
 	if (fca_missing(c->pgp.home))
 		return FCA_OK;
-	if ((ctx = open_home(c)) == NULL)
+	if ((ctx = start_listing(c)) == NULL)
 		return FCA_ERR;
-	if ((e = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
-		fprintf(stderr, "fortrolig-certs: %s: %s\n", c->pgp.home, gpgme_strerror(e));
-		gpgme_release(ctx);
-		return FCA_ERR;
-	}
 	while (gpgme_op_keylist_next(ctx, &k) == 0) {
 		struct fca_entry en = { "-", "pgp", k->fpr ? k->fpr : "?", key_expires(k), 0, why };
 		int any = 0;
@@ -188,13 +199,8 @@ fca_pgp_remove(const struct fconf *c, const char *what, int *removed)
 
 	if (fca_missing(c->pgp.home))
 		return FCA_OK;
-	if ((ctx = open_home(c)) == NULL)
+	if ((ctx = start_listing(c)) == NULL)
 		return FCA_ERR;
-	if ((e = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
-		fprintf(stderr, "fortrolig-certs: %s: %s\n", c->pgp.home, gpgme_strerror(e));
-		gpgme_release(ctx);
-		return FCA_ERR;
-	}
 	while (gpgme_op_keylist_next(ctx, &k) == 0) {
 		if (!key_matches(k, what) || (nv = realloc(v, (n + 1) * sizeof(*v))) == NULL) {
 			r = key_matches(k, what) ? FCA_ERR : r;

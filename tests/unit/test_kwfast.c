@@ -88,26 +88,7 @@ START_TEST(canon_words)
 }
 END_TEST
 
-static struct fconf conf;
-
-static void
-kw_setup(void)
-{
-	char err[512];
-
-	memset(&conf, 0, sizeof(conf));
-	conf.kw.enabled = 1;
-	conf.kw.threshold = 3;
-	conf.kw.window = 60;
-	conf.kw.dict = fkw_dict_load(WORDS_DIR, err, sizeof(err));
-	ck_assert_msg(conf.kw.dict != NULL, "%s", err);
-}
-
-static void
-kw_teardown(void)
-{
-	fkw_dict_free(conf.kw.dict);
-}
+#include "tkw.h"
 
 /* Categories of a message of a subject (or NULL) and a body. */
 static unsigned

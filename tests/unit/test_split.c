@@ -176,26 +176,7 @@ END_TEST
 
 /* ---- keyword engine on the shipped word lists ---- */
 
-static struct fconf conf;
-
-static void
-kw_setup(void)
-{
-	char err[512];
-
-	memset(&conf, 0, sizeof(conf));
-	conf.kw.enabled = 1;
-	conf.kw.threshold = 3;
-	conf.kw.window = 60;
-	conf.kw.dict = fkw_dict_load(WORDS_DIR, err, sizeof(err));
-	ck_assert_msg(conf.kw.dict != NULL, "%s", err);
-}
-
-static void
-kw_teardown(void)
-{
-	fkw_dict_free(conf.kw.dict);
-}
+#include "tkw.h"
 
 /* Categories found in text as a body segment (and the where of each). */
 static unsigned
