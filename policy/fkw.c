@@ -63,6 +63,8 @@ fkw_dict_free(struct fkw_dict *d)
 	fkwset_free(d->stop);
 	free(d->e);
 	fkwhs_free(d->hs);
+	fkwhs_free(d->hs_person);
+	fkwhs_free(d->hs_disc);
 	free(d);
 }
 
@@ -228,7 +230,7 @@ int
 fkw_dict_engine_scan(const struct fkw_dict *d, const char *low, size_t len, size_t *hits)
 {
 	*hits = 0;
-	return fkwhs_scan(d->hs, low, len, count_root, hits) != 0 ? -1 : 0;
+	return d->hs && fkwhs_scan(d->hs, low, len, count_root, hits) != 0 ? -1 : 0;
 }
 
 /* Frequent words make poor anchors: they fire on most lines. */
@@ -239,71 +241,141 @@ static const char *const weak_anchor[] = {
 	"er", "var", "som", "kan", "skal", "vil", "in", "of", "the", "a", "to", NULL
 };
 
+/* Everyday words of council mail: better than a stop word, worse than any
+ * other (a phrase "privat økonomi" is looked for at "privat"). */
+static const char *const common_anchor[] = {
+	"økonomi", "økonomiske", "afdeling", "problemer", "behandling", "tidligere",
+	"arbejde", "undersøgelse", "institution", "familien", "hjemmet", "personlig",
+	"personligt", "registreret", "betale", "afslag", "nedsat", "støttet", "social",
+	"socialt", "services", "order", "child", "taken", "leave", "medical", "removed",
+	"placed", "parents", "benefits", "police", "criminal", "reported", NULL
+};
+
+static int
+listed(const char *const *list, const struct kw_word *w)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == w->len && memcmp(list[i], w->w, w->len) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 anchor_rank(const struct kw_word *w)
 {
 	int r = (int)w->len * 4 - (w->pre + w->suf);
 
-	for (size_t i = 0; weak_anchor[i]; i++)
-		if (strlen(weak_anchor[i]) == w->len && memcmp(weak_anchor[i], w->w, w->len) == 0)
-			return r - 1000;
-	return r;
+	if (listed(weak_anchor, w))
+		return r - 1000;
+	return listed(common_anchor, w) ? r - 500 : r;
 }
 
-static int
-build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
+/* Anchor phrases on their rarest-looking word, not on "i" or "blive";
+ * which word it is changes speed only: the scan checks the whole entry. */
+static void
+pick_anchors(struct fkw_dict *d)
 {
-	size_t np, n;
-	const char *const *ph = fsig_phrases(&np);
-	const char **w;
-	size_t *l;
-	unsigned *f;
-	char why[256], *canon = NULL;
-	size_t clen = 0;
-
-	n = d->n + np;
-	w = calloc(n, sizeof(*w));
-	l = calloc(n, sizeof(*l));
-	f = calloc(n, sizeof(*f));
-	for (size_t i = 0; i < np; i++)
-		clen += strlen(ph[i]);
-	if (w == NULL || l == NULL || f == NULL || (canon = malloc(clen + 1)) == NULL) {
-		free(w);
-		free(l);
-		free(f);
-		snprintf(err, errlen, "%s:0: out of memory", dir);
-		return -1;
-	}
-	/* Anchor phrases on their rarest-looking word, not on "i" or "blive";
-	 * which word it is changes speed only: the scan checks the whole entry. */
 	for (size_t i = 0; i < d->n; i++) {
 		struct kw_entry *e = &d->e[i];
 		for (size_t k = 1; k < e->nw; k++)
 			if (anchor_rank(&e->w[k]) > anchor_rank(&e->w[e->anchor]))
 				e->anchor = k;
-		w[i] = e->w[e->anchor].w;
-		l[i] = e->w[e->anchor].len;
-		f[i] = (e->w[e->anchor].pre ? FKWHS_PRE : 0) | (e->w[e->anchor].suf ? FKWHS_SUF : 0);
 	}
-	/* The disclaimer phrases ride along (ids from d->n): one pass finds both. */
+}
+
+/* The literals of one database: the anchors of the category or of the
+ * person entries, or the disclaimer phrases (ids from d->n). */
+enum lits_kind { LITS_CATEGORY, LITS_PERSON, LITS_DISCLAIMER };
+
+struct lits {
+	const char **w;
+	size_t *l, *id, n;
+	unsigned *f;
+	char *canon;
+};
+
+static void
+lits_free(struct lits *L)
+{
+	free(L->w);
+	free(L->l);
+	free(L->id);
+	free(L->f);
+	free(L->canon);
+}
+
+static int
+lits_make(const struct fkw_dict *d, enum lits_kind kind, struct lits *L)
+{
+	size_t np, clen = 0, cap;
+	const char *const *ph = fsig_phrases(&np);
+
+	memset(L, 0, sizeof(*L));
+	if (kind != LITS_DISCLAIMER)
+		np = 0;
+	cap = d->n + np;
+	for (size_t i = 0; i < np; i++)
+		clen += strlen(ph[i]);
+	if ((L->w = calloc(cap + 1, sizeof(*L->w))) == NULL ||
+	    (L->l = calloc(cap + 1, sizeof(*L->l))) == NULL ||
+	    (L->id = calloc(cap + 1, sizeof(*L->id))) == NULL ||
+	    (L->f = calloc(cap + 1, sizeof(*L->f))) == NULL ||
+	    (L->canon = malloc(clen + 1)) == NULL)
+		return -1;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct kw_word *a = &d->e[i].w[d->e[i].anchor];
+		if (kind == LITS_DISCLAIMER || (d->e[i].cat == KW_PERSON) != (kind == LITS_PERSON))
+			continue;
+		L->w[L->n] = a->w;
+		L->l[L->n] = a->len;
+		L->f[L->n] = (a->pre ? FKWHS_PRE : 0) | (a->suf ? FKWHS_SUF : 0);
+		L->id[L->n++] = i;
+	}
 	clen = 0;
 	for (size_t i = 0; i < np; i++) {
 		size_t pl = strlen(ph[i]);
-		ftext_canon(canon + clen, ph[i], pl);
-		w[d->n + i] = canon + clen;
-		l[d->n + i] = pl;
-		f[d->n + i] = FKWHS_PRE | FKWHS_SUF;
+		ftext_canon(L->canon + clen, ph[i], pl);
+		L->w[L->n] = L->canon + clen;
+		L->l[L->n] = pl;
+		L->f[L->n] = FKWHS_PRE | FKWHS_SUF;
+		L->id[L->n++] = d->n + i;
 		clen += pl;
 	}
-	d->hs = fkwhs_build(w, l, f, n, why, sizeof(why));
-	free(w);
-	free(l);
-	free(f);
-	free(canon);
-	if (d->hs == NULL) {
+	return 0;
+}
+
+/* Three databases: category words are looked for in every segment; person
+ * words (common in any mail) and disclaimers only where a category word
+ * could count. Each extra literal slows the pass that every mail takes.
+ * An empty list leaves *h NULL (nothing of that kind is found). */
+static int
+build_one(const struct fkw_dict *d, enum lits_kind kind, struct fkwhs **h, const char *dir,
+    char *err, size_t errlen)
+{
+	struct lits L;
+	char why[256];
+	int rc = 0;
+
+	if (lits_make(d, kind, &L) < 0) {
+		snprintf(err, errlen, "%s:0: out of memory", dir);
+		rc = -1;
+	} else if (L.n > 0 && (*h = fkwhs_build(L.w, L.l, L.f, L.id, L.n, why,
+	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s:0: word lists: %s", dir, why);
-		return -1;
+		rc = -1;
 	}
+	lits_free(&L);
+	return rc;
+}
+
+static int
+build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
+{
+	pick_anchors(d);
+	if (build_one(d, LITS_CATEGORY, &d->hs, dir, err, errlen) < 0 ||
+	    build_one(d, LITS_PERSON, &d->hs_person, dir, err, errlen) < 0 ||
+	    build_one(d, LITS_DISCLAIMER, &d->hs_disc, dir, err, errlen) < 0)
+		return -1;
 	return 0;
 }
 

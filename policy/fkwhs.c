@@ -131,10 +131,10 @@ out:
 	return rc;
 }
 
-/* One buffer holds every literal: word plus the blanks that bound it. */
+/* One buffer holds every literal: the leading blank and the word's start. */
 static char *
-literals(const char *const *words, const size_t *len, const unsigned *flags, size_t n,
-    struct order *o)
+literals(const char *const *words, const size_t *len, const unsigned *flags,
+    const size_t *ids, size_t n, struct order *o)
 {
 	size_t total = 0, at = 0;
 	char *buf;
@@ -144,22 +144,22 @@ literals(const char *const *words, const size_t *len, const unsigned *flags, siz
 	if ((buf = malloc(total ? total : 1)) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
+		size_t l;
 		o[i].w = buf + at;
-		o[i].entry = i;
+		o[i].entry = ids ? ids[i] : i;
 		if (!(flags[i] & FKWHS_PRE))
 			buf[at++] = ' ';
 		memcpy(buf + at, words[i], len[i]);
 		at += len[i];
-		if (!(flags[i] & FKWHS_SUF))
-			buf[at++] = ' ';
-		o[i].len = (size_t)(buf + at - o[i].w);
+		l = (size_t)(buf + at - o[i].w);
+		o[i].len = l < FKWHS_MAX_LIT ? l : FKWHS_MAX_LIT;
 	}
 	return buf;
 }
 
 struct fkwhs *
-fkwhs_build(const char *const *words, const size_t *len, const unsigned *flags, size_t n,
-    char *err, size_t errlen)
+fkwhs_build(const char *const *words, const size_t *len, const unsigned *flags,
+    const size_t *ids, size_t n, char *err, size_t errlen)
 {
 	struct fkwhs *h = calloc(1, sizeof(*h));
 	struct order *o = calloc(n ? n : 1, sizeof(*o));
@@ -172,7 +172,7 @@ fkwhs_build(const char *const *words, const size_t *len, const unsigned *flags, 
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if ((lit = literals(words, len, flags, n, o)) == NULL) {
+	if ((lit = literals(words, len, flags, ids, n, o)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}

@@ -32,7 +32,9 @@ struct fkw_dict {
 	size_t n, cap;
 	struct fkwset *exclude;   /* exclude.txt, lower-cased */
 	struct fkwset *stop;      /* words that are never half of a name pair */
-	struct fkwhs *hs;         /* all anchor words, one Vectorscan database */
+	struct fkwhs *hs;         /* category anchors: every segment */
+	struct fkwhs *hs_disc;    /* disclaimer phrases: when signatures matter */
+	struct fkwhs *hs_person;  /* person anchors, searched near category words */
 };
 
 #endif

@@ -48,6 +48,8 @@ struct scan {
 	size_t nh, caph;
 	struct fsig_cand *p;   /* disclaimer phrase candidates */
 	size_t np, capp;
+	size_t base;       /* offset of the buffer the engine is scanning */
+	int nosig;         /* 1: signatures not looked at yet (the first, upper-bound pass) */
 };
 
 static int
@@ -74,14 +76,14 @@ on_raw(size_t at, size_t entry, void *arg)
 	if (entry >= sc->d->n) {
 		if (grow((void **)&sc->p, &sc->capp, sc->np + 1, sizeof(*sc->p)) < 0)
 			return -1;
-		sc->p[sc->np].at = at - 1;
+		sc->p[sc->np].at = sc->base + at - 1;
 		sc->p[sc->np].phrase = entry - sc->d->n;
 		sc->np++;
 		return 0;
 	}
 	if (grow((void **)&sc->r, &sc->capr, sc->nr + 1, sizeof(*sc->r)) < 0)
 		return -1;
-	sc->r[sc->nr].at = at;
+	sc->r[sc->nr].at = sc->base + at;
 	sc->r[sc->nr].entry = entry;
 	sc->nr++;
 	return 0;
@@ -191,13 +193,7 @@ excluded(struct scan *sc, struct tok t)
 {
 	if (fkwset_has(sc->d->exclude, sc->cb + t.s, t.len))
 		return 1;
-	if (!sc->sig_done) {
-		if (sc->np)
-			qsort(sc->p, sc->np, sizeof(*sc->p), by_cand);
-		fsig_find_cand(sc->orig, sc->len, sc->p, sc->np, &sc->sig);
-		sc->sig_done = 1;
-	}
-	return fsig_covers(&sc->sig, t.s - 1);
+	return !sc->nosig && fsig_covers(&sc->sig, t.s - 1);
 }
 
 static int
@@ -251,24 +247,26 @@ by_pos(const void *a, const void *b)
 	return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-/* Raw engine hits -> checked hits with their token index. */
+/* Raw engine hits -> checked hits with their token index (counted only
+ * for the hits that hold: most raw hits are a root inside a longer word). */
 static int
 check_raw(struct scan *sc)
 {
 	size_t pos = 1, idx = 0;
 
+	sc->nh = 0;
 	if (sc->nr)
 		qsort(sc->r, sc->nr, sizeof(*sc->r), by_pos);
 	for (size_t i = 0; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
 		struct tok t = tok_at(sc->cb, sc->r[i].at), first = t;
 		size_t k;
-		idx += count_words(sc->cb, pos, t.s);
-		pos = t.s;
 		for (k = 0; k < e->anchor && (first = tok_prev(sc->cb, first)).len; k++)
 			;
 		if (k < e->anchor || !entry_at(sc, e, first))
 			continue;
+		idx += count_words(sc->cb, pos, t.s);
+		pos = t.s;
 		if (add_hit(sc, idx - e->anchor, first.s, (int)sc->r[i].entry) < 0)
 			return -1;
 	}
@@ -432,6 +430,125 @@ any_person(struct scan *sc, int *person)
 	return pairs_in(sc, t, 0, (size_t)-1 - 1, person);
 }
 
+/* The person words of cb[s, e) (s at a blank) into the raw hits. */
+static int
+scan_range(struct scan *sc, const struct fkwhs *h, size_t s, size_t e)
+{
+	int rc;
+
+	if (h == NULL || e <= s)
+		return 0;
+	sc->base = s;
+	rc = fkwhs_scan((struct fkwhs *)h, sc->cb + s, e - s, on_raw, sc);
+	sc->base = 0;
+	return rc != 0 ? -1 : 0;
+}
+
+/* Signatures and disclaimers of the segment, for excluded(): wanted only
+ * once a category could count, so disclaimer phrases have their own pass. */
+static int
+find_signature(struct scan *sc)
+{
+	if (sc->sig_done)
+		return 0;
+	sc->np = 0;
+	if (scan_range(sc, sc->d->hs_disc, 0, sc->len + 2) < 0)
+		return -1;
+	if (sc->np)
+		qsort(sc->p, sc->np, sizeof(*sc->p), by_cand);
+	fsig_find_cand(sc->orig, sc->len, sc->p, sc->np, &sc->sig);
+	sc->sig_done = 1;
+	sc->nosig = 0;
+	return 0;
+}
+
+/* Person words only where they can count: within window words of a
+ * category hit (and a phrase's length on, for a phrase's later anchor). */
+static int
+scan_persons(struct scan *sc, size_t window)
+{
+	size_t done = 0, n = sc->len + 2;
+
+	for (size_t i = 0; i < sc->nh; i++) {
+		struct tok a = tok_at(sc->cb, sc->h[i].off), b = a, t;
+		size_t s, e;
+		for (size_t k = 0; k <= window && (t = tok_prev(sc->cb, a)).len; k++)
+			a = t;
+		for (size_t k = 0; k < window + KW_MAX_WORDS && (t = tok_next(sc->cb, n, b)).len; k++)
+			b = t;
+		s = a.s - 1 > done ? a.s - 1 : done;
+		e = b.s + b.len;
+		if (scan_range(sc, sc->d->hs_person, s, e) < 0)
+			return -1;
+		if (e > done)
+			done = e;
+	}
+	return 0;
+}
+
+/* Could any category reach the threshold, a person assumed in reach? */
+static int
+reachable(const struct scan *sc, const struct fconf *c)
+{
+	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
+		const char *term = NULL;
+		if (window_score(sc, cat, (size_t)c->kw.window, 1, &term) >= c->kw.threshold)
+			return 1;
+	}
+	return 0;
+}
+
+/* Category findings. Most segments stop after the first engine pass (no
+ * category word) or the upper bound (signatures not yet excluded, a person
+ * assumed): excluding words and finding persons only ever lowers a score. */
+static int
+categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere where,
+    struct ffindings *out)
+{
+	size_t window = (size_t)c->kw.window;
+
+	if (scan_range(sc, sc->d->hs, 0, sc->len + 2) < 0)
+		return -1;
+	if (sc->nr == 0)
+		return 0;
+	sc->nosig = 1;
+	if (check_raw(sc) < 0)
+		return -1;
+	sort_hits(sc);
+	if (sc->nh == 0 || !reachable(sc, c))
+		return 0;
+	if ((!person_given && scan_persons(sc, window) < 0) || find_signature(sc) < 0 ||
+	    check_raw(sc) < 0)
+		return -1;
+	sort_hits(sc);
+	if (!person_given && sc->nh > 0) {
+		if (pairs_near(sc, window) < 0)
+			return -1;
+		sort_hits(sc);
+	}
+	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
+		const char *term = NULL;
+		int s = window_score(sc, cat, window, person_given, &term);
+		if (s >= c->kw.threshold &&
+		    ffindings_add(out, "keywords", (enum fcat)cat, where,
+			s * 100 / (c->kw.threshold * 2), term) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Does the segment name or point at a person anywhere? */
+static int
+persons_anywhere(struct scan *sc, int *person)
+{
+	sc->nr = 0;
+	if (scan_range(sc, sc->d->hs_person, 0, sc->len + 2) < 0 || find_signature(sc) < 0 ||
+	    check_raw(sc) < 0)
+		return -1;
+	sort_hits(sc);
+	return any_person(sc, person);
+}
+
 /* Findings of one segment into out (NULL: none wanted); *person (NULL: not
  * wanted) receives whether the segment names or points at a person at all.
  * cb is scratch space of at least g->len + 2 bytes. */
@@ -439,34 +556,25 @@ static int
 scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int *person,
     struct ffindings *out, char *cb)
 {
-	struct scan sc = { c->kw.dict, g->text, cb, g->len, { .n = 0 }, 0, NULL, 0, 0, NULL, 0, 0,
-	    NULL, 0, 0 };
+	struct scan sc;
 	int rc = 0;
 
+	memset(&sc, 0, sizeof(sc));
+	sc.d = c->kw.dict;
+	sc.orig = g->text;
+	sc.cb = cb;
+	sc.len = g->len;
 	cb[0] = ' ';
 	ftext_canon(cb + 1, g->text, g->len);
 	cb[g->len + 1] = ' ';
-	if (fkwhs_scan(sc.d->hs, cb, g->len + 2, on_raw, &sc) != 0 || check_raw(&sc) < 0)
-		rc = -1;
-	if (rc == 0)
-		sort_hits(&sc);
-	if (rc == 0 && out && !person_given && sc.nh > 0 &&
-	    (rc = pairs_near(&sc, (size_t)c->kw.window)) == 0)
-		sort_hits(&sc);
+	if (out)
+		rc = categories(&sc, c, person_given, g->where, out);
 	if (rc == 0 && person)
-		rc = any_person(&sc, person);
-	for (int cat = FCAT_HEALTH; rc == 0 && out && cat <= FCAT_PRIVATE; cat++) {
-		const char *term = NULL;
-		int s = window_score(&sc, cat, (size_t)c->kw.window, person_given, &term);
-		if (s >= c->kw.threshold &&
-		    ffindings_add(out, "keywords", (enum fcat)cat, g->where,
-			s * 100 / (c->kw.threshold * 2), term) < 0)
-			rc = -1;
-	}
+		rc = persons_anywhere(&sc, person);
 	free(sc.r);
 	free(sc.h);
 	free(sc.p);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Does any body segment name a person? Asked only when a subject needs it. */
