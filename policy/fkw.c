@@ -345,8 +345,9 @@ lits_make(const struct fkw_dict *d, enum lits_kind kind, struct lits *L)
 }
 
 /* Three databases: category words are looked for in every segment; person
- * words (common in any mail) and disclaimers only where a category word
- * could count. Each extra literal slows the pass that every mail takes.
+ * words (common in any mail) and disclaimers only once a category word
+ * could count, the person words only in the windows where they matter.
+ * Each extra literal would slow the pass that every mail takes.
  * An empty list leaves *h NULL (nothing of that kind is found). */
 static int
 build_one(const struct fkw_dict *d, enum lits_kind kind, struct fkwhs **h, const char *dir,

@@ -33,8 +33,8 @@ struct fkw_dict {
 	struct fkwset *exclude;   /* exclude.txt, lower-cased */
 	struct fkwset *stop;      /* words that are never half of a name pair */
 	struct fkwhs *hs;         /* category anchors: every segment */
+	struct fkwhs *hs_person;  /* person anchors: in windows that could count */
 	struct fkwhs *hs_disc;    /* disclaimer phrases: when signatures matter */
-	struct fkwhs *hs_person;  /* person anchors, searched near category words */
 };
 
 #endif

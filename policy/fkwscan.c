@@ -22,6 +22,7 @@
 /* A word of the canon buffer: [s, s + len) there, s - 1 in the original. */
 struct tok {
 	size_t s, len;
+	size_t k;          /* its index, when the token array is built */
 };
 
 struct raw {
@@ -50,6 +51,10 @@ struct scan {
 	size_t np, capp;
 	size_t base;       /* offset of the buffer the engine is scanning */
 	int nosig;         /* 1: signatures not looked at yet (the first, upper-bound pass) */
+	size_t *ts, *te;   /* the token array: word k is cb[ts[k], te[k]) */
+	size_t nt;         /* 0: not built (few hits: words are found by walking) */
+	size_t *q;         /* token indices of the windows that could reach the threshold */
+	size_t nq, capq;
 };
 
 static int
@@ -115,6 +120,7 @@ tok_at(const char *cb, size_t p)
 		e++;
 	t.s = p;
 	t.len = e - p;
+	t.k = 0;
 	return t;
 }
 
@@ -123,7 +129,7 @@ static struct tok
 tok_next(const char *cb, size_t n, struct tok t)
 {
 	size_t p = t.s + t.len;
-	struct tok z = { n, 0 };
+	struct tok z = { n, 0, 0 };
 
 	while (p < n && cb[p] == ' ')
 		p++;
@@ -135,11 +141,58 @@ static struct tok
 tok_prev(const char *cb, struct tok t)
 {
 	size_t p = t.s;
-	struct tok z = { 0, 0 };
+	struct tok z = { 0, 0, 0 };
 
 	while (p > 0 && cb[p - 1] == ' ')
 		p--;
 	return p > 0 ? tok_at(cb, p - 1) : z;
+}
+
+/* Word k of the token array, or len 0 past its ends. */
+static struct tok
+tok_k(const struct scan *sc, size_t k)
+{
+	struct tok t = { sc->len + 2, 0, k };
+
+	if (k < sc->nt) {
+		t.s = sc->ts[k];
+		t.len = sc->te[k] - sc->ts[k];
+	}
+	return t;
+}
+
+/* The word holding byte p (a letter of cb). */
+static struct tok
+tok_of(const struct scan *sc, size_t p)
+{
+	size_t lo = 0, hi = sc->nt;
+
+	if (sc->nt == 0)
+		return tok_at(sc->cb, p);
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->ts[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return tok_k(sc, lo);
+}
+
+static struct tok
+next_tok(const struct scan *sc, struct tok t)
+{
+	return sc->nt ? tok_k(sc, t.k + 1) : tok_next(sc->cb, sc->len + 2, t);
+}
+
+static struct tok
+prev_tok(const struct scan *sc, struct tok t)
+{
+	struct tok z = { 0, 0, 0 };
+
+	if (sc->nt == 0)
+		return tok_prev(sc->cb, t);
+	return t.k > 0 ? tok_k(sc, t.k - 1) : z;
 }
 
 /* Word starts in cb[from, to): the token index distance. */
@@ -160,6 +213,41 @@ count_words(const char *cb, size_t from, size_t to)
 	for (; i < to; i++)
 		n += (cb[i - 1] == ' ') & (cb[i] != ' ');
 	return n;
+}
+
+/* Every word's bounds at once, for the segments where many words are
+ * looked at (a category could count): walking byte by byte costs more. */
+static int
+build_tokens(struct scan *sc)
+{
+	const char *cb = sc->cb;
+	size_t n = sc->len + 2, i = 1, ks = 0, ke = 0;
+
+	if (sc->nt)
+		return 0;
+	if ((sc->ts = malloc((n / 2 + 1) * sizeof(size_t))) == NULL ||
+	    (sc->te = malloc((n / 2 + 1) * sizeof(size_t))) == NULL)
+		return -1;
+#if defined(__SSE2__)
+	for (__m128i sp = _mm_set1_epi8(' '); i + 16 <= n; i += 16) {
+		__m128i bp = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1)), sp);
+		__m128i bc = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(cb + i)), sp);
+		unsigned ms = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bc, bp));
+		unsigned me = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bp, bc));
+		for (; ms; ms &= ms - 1)
+			sc->ts[ks++] = i + (size_t)__builtin_ctz(ms);
+		for (; me; me &= me - 1)
+			sc->te[ke++] = i + (size_t)__builtin_ctz(me);
+	}
+#endif
+	for (; i < n; i++) {
+		if (cb[i - 1] == ' ' && cb[i] != ' ')
+			sc->ts[ks++] = i;
+		else if (cb[i - 1] != ' ' && cb[i] == ' ')
+			sc->te[ke++] = i;
+	}
+	sc->nt = ks;   /* == ke: cb starts and ends with a blank */
+	return 0;
 }
 
 /* ---- checks on one token ---- */
@@ -230,7 +318,7 @@ entry_at(struct scan *sc, const struct kw_entry *e, struct tok first)
 
 	for (size_t k = 0; k < e->nw; k++) {
 		if (k > 0)
-			t = tok_next(sc->cb, sc->len + 2, t);
+			t = next_tok(sc, t);
 		if (t.len == 0 || !word_match(&e->w[k], sc->cb + t.s, t.len) || excluded(sc, t))
 			return 0;
 	}
@@ -259,14 +347,18 @@ check_raw(struct scan *sc)
 		qsort(sc->r, sc->nr, sizeof(*sc->r), by_pos);
 	for (size_t i = 0; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
-		struct tok t = tok_at(sc->cb, sc->r[i].at), first = t;
+		struct tok t = tok_of(sc, sc->r[i].at), first = t;
 		size_t k;
-		for (k = 0; k < e->anchor && (first = tok_prev(sc->cb, first)).len; k++)
+		for (k = 0; k < e->anchor && (first = prev_tok(sc, first)).len; k++)
 			;
 		if (k < e->anchor || !entry_at(sc, e, first))
 			continue;
-		idx += count_words(sc->cb, pos, t.s);
-		pos = t.s;
+		if (sc->nt) {
+			idx = t.k;
+		} else {
+			idx += count_words(sc->cb, pos, t.s);
+			pos = t.s;
+		}
 		if (add_hit(sc, idx - e->anchor, first.s, (int)sc->r[i].entry) < 0)
 			return -1;
 	}
@@ -335,7 +427,7 @@ static int
 pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
 {
 	for (size_t i = lo; t.len && i <= hi; i++) {
-		struct tok n = tok_next(sc->cb, sc->len + 2, t);
+		struct tok n = next_tok(sc, t);
 		if (name_pair(sc, t, n)) {
 			*found = 1;
 			if (add_hit(sc, i, t.s, -1) < 0)
@@ -345,6 +437,8 @@ pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
 	}
 	return 0;
 }
+
+static int qualifies(const struct scan *sc, size_t at);
 
 /* Name pairs within window of each category hit. The hits are sorted by
  * token, so the windows' starts rise: each token is looked at once. */
@@ -358,7 +452,8 @@ pairs_near(struct scan *sc, size_t window)
 		struct hit h = sc->h[i];
 		size_t lo = h.at > window ? h.at - window : 0, hi = h.at + window;
 		struct tok t = tok_at(sc->cb, h.off);
-		if (h.entry < 0 || sc->d->e[h.entry].cat == KW_PERSON || hi < done)
+		if (h.entry < 0 || sc->d->e[h.entry].cat == KW_PERSON || hi < done ||
+		    !qualifies(sc, h.at))
 			continue;
 		/* A person word already in reach: this window needs no names.
 		 * (Only the sorted hits: name pairs are appended after them.) */
@@ -366,15 +461,47 @@ pairs_near(struct scan *sc, size_t window)
 			continue;
 		if (lo < done)
 			lo = done;
-		for (size_t k = h.at; k > lo && t.len; k--)
-			t = tok_prev(sc->cb, t);
-		for (size_t k = h.at; k < lo && t.len; k++)
-			t = tok_next(sc->cb, sc->len + 2, t);
+		if (sc->nt) {
+			t = tok_k(sc, lo);
+		} else {
+			for (size_t k = h.at; k > lo && t.len; k--)
+				t = tok_prev(sc->cb, t);
+			for (size_t k = h.at; k < lo && t.len; k++)
+				t = tok_next(sc->cb, sc->len + 2, t);
+		}
 		if (t.len && pairs_in(sc, t, lo, hi, &found) < 0)
 			return -1;
 		done = hi + 1;
 	}
 	return 0;
+}
+
+/* The distinct weights of hit a's category in the window that starts at a;
+ * *top gets the strongest term. */
+static int
+window_sum(const struct scan *sc, size_t a, size_t window, const char **top)
+{
+	const struct hit *ha = &sc->h[a];
+	int cat = sc->d->e[ha->entry].cat, sum = 0, topw = 0;
+
+	*top = NULL;
+	for (size_t b = a; b < sc->nh && sc->h[b].at < ha->at + window; b++) {
+		int dup = 0;
+		const struct kw_entry *e;
+		if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat)
+			continue;
+		for (size_t k = a; k < b && !dup; k++)
+			dup = sc->h[k].entry == sc->h[b].entry;
+		if (dup)
+			continue;
+		e = &sc->d->e[sc->h[b].entry];
+		sum += e->weight;
+		if (e->weight > topw) {
+			topw = e->weight;
+			*top = e->term;
+		}
+	}
+	return sum;
 }
 
 /* Best window score for category cat; *term gets the strongest term. */
@@ -385,26 +512,11 @@ window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const 
 
 	for (size_t a = 0; a < sc->nh; a++) {
 		const struct hit *ha = &sc->h[a];
-		int sum = 0, topw = 0;
-		const char *top = NULL;
+		const char *top;
+		int sum;
 		if (ha->entry < 0 || sc->d->e[ha->entry].cat != cat)
 			continue;
-		for (size_t b = a; b < sc->nh && sc->h[b].at < ha->at + window; b++) {
-			int dup = 0;
-			const struct kw_entry *e;
-			if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat)
-				continue;
-			for (size_t k = a; k < b && !dup; k++)
-				dup = sc->h[k].entry == sc->h[b].entry;
-			if (dup)
-				continue;
-			e = &sc->d->e[sc->h[b].entry];
-			sum += e->weight;
-			if (e->weight > topw) {
-				topw = e->weight;
-				top = e->term;
-			}
-		}
+		sum = window_sum(sc, a, window, &top);
 		if (!cpr_seen && !person_near(sc, ha->at > window ? ha->at - window : 0, ha->at + window))
 			continue;
 		if (sum > best) {
@@ -415,11 +527,46 @@ window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const 
 	return best;
 }
 
+/* The windows (by their first hit's token) that reach the threshold before
+ * signatures are excluded and persons looked for: only there can either
+ * change a finding, so only there are persons looked for. */
+static int
+qualify(struct scan *sc, const struct fconf *c)
+{
+	sc->nq = 0;
+	for (size_t a = 0; a < sc->nh; a++) {
+		const struct hit *ha = &sc->h[a];
+		const char *top;
+		if (ha->entry < 0 || sc->d->e[ha->entry].cat == KW_PERSON ||
+		    window_sum(sc, a, (size_t)c->kw.window, &top) < c->kw.threshold)
+			continue;
+		if (grow((void **)&sc->q, &sc->capq, sc->nq + 1, sizeof(*sc->q)) < 0)
+			return -1;
+		sc->q[sc->nq++] = ha->at;
+	}
+	return 0;
+}
+
+static int
+qualifies(const struct scan *sc, size_t at)
+{
+	size_t lo = 0, hi = sc->nq;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->q[mid] < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sc->nq && sc->q[lo] == at;
+}
+
 /* Any person word or name pair in the whole segment. */
 static int
 any_person(struct scan *sc, int *person)
 {
-	struct tok t = tok_next(sc->cb, sc->len + 2, (struct tok){ 0, 0 });
+	struct tok t = sc->nt ? tok_k(sc, 0) : tok_next(sc->cb, sc->len + 2, (struct tok){ 0, 0, 0 });
 
 	for (size_t i = 0; i < sc->nh; i++)
 		if (is_person(sc, &sc->h[i])) {
@@ -462,38 +609,23 @@ find_signature(struct scan *sc)
 	return 0;
 }
 
-/* Person words only where they can count: within window words of a
- * category hit (and a phrase's length on, for a phrase's later anchor). */
+/* Person words only where they can count: within window words of a window
+ * that qualifies (and a phrase's length on, for a phrase's later anchor). */
 static int
 scan_persons(struct scan *sc, size_t window)
 {
-	size_t done = 0, n = sc->len + 2;
+	size_t done = 0;
 
-	for (size_t i = 0; i < sc->nh; i++) {
-		struct tok a = tok_at(sc->cb, sc->h[i].off), b = a, t;
-		size_t s, e;
-		for (size_t k = 0; k <= window && (t = tok_prev(sc->cb, a)).len; k++)
-			a = t;
-		for (size_t k = 0; k < window + KW_MAX_WORDS && (t = tok_next(sc->cb, n, b)).len; k++)
-			b = t;
-		s = a.s - 1 > done ? a.s - 1 : done;
-		e = b.s + b.len;
+	for (size_t i = 0; i < sc->nq; i++) {
+		size_t k = sc->q[i], lo = k > window ? k - window - 1 : 0,
+		    hi = k + window + KW_MAX_WORDS < sc->nt ? k + window + KW_MAX_WORDS : sc->nt - 1;
+		size_t s = sc->ts[lo] - 1, e = sc->te[hi];
+		if (s < done)
+			s = done;
 		if (scan_range(sc, sc->d->hs_person, s, e) < 0)
 			return -1;
 		if (e > done)
 			done = e;
-	}
-	return 0;
-}
-
-/* Could any category reach the threshold, a person assumed in reach? */
-static int
-reachable(const struct scan *sc, const struct fconf *c)
-{
-	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
-		const char *term = NULL;
-		if (window_score(sc, cat, (size_t)c->kw.window, 1, &term) >= c->kw.threshold)
-			return 1;
 	}
 	return 0;
 }
@@ -515,10 +647,12 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	if (check_raw(sc) < 0)
 		return -1;
 	sort_hits(sc);
-	if (sc->nh == 0 || !reachable(sc, c))
+	if (qualify(sc, c) < 0)
+		return -1;
+	if (sc->nq == 0)
 		return 0;
-	if ((!person_given && scan_persons(sc, window) < 0) || find_signature(sc) < 0 ||
-	    check_raw(sc) < 0)
+	if (build_tokens(sc) < 0 || (!person_given && scan_persons(sc, window) < 0) ||
+	    find_signature(sc) < 0 || check_raw(sc) < 0)
 		return -1;
 	sort_hits(sc);
 	if (!person_given && sc->nh > 0) {
@@ -542,8 +676,8 @@ static int
 persons_anywhere(struct scan *sc, int *person)
 {
 	sc->nr = 0;
-	if (scan_range(sc, sc->d->hs_person, 0, sc->len + 2) < 0 || find_signature(sc) < 0 ||
-	    check_raw(sc) < 0)
+	if (build_tokens(sc) < 0 || scan_range(sc, sc->d->hs_person, 0, sc->len + 2) < 0 ||
+	    find_signature(sc) < 0 || check_raw(sc) < 0)
 		return -1;
 	sort_hits(sc);
 	return any_person(sc, person);
@@ -574,6 +708,9 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 	free(sc.r);
 	free(sc.h);
 	free(sc.p);
+	free(sc.q);
+	free(sc.ts);
+	free(sc.te);
 	return rc < 0 ? -1 : 0;
 }
 
