@@ -202,12 +202,18 @@ count_words(const char *cb, size_t from, size_t to)
 	size_t n = 0, i = from;
 
 #if defined(__SSE2__)
-	for (__m128i sp = _mm_set1_epi8(' '); i + 16 <= to; i += 16) {
-		__m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1));
-		__m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(cb + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(
-		    _mm_cmpeq_epi8(cur, sp), _mm_cmpeq_epi8(prev, sp)));
-		n += (size_t)__builtin_popcount(m);
+	/* Per-byte counters (a match is -1), summed before any can wrap. */
+	const __m128i sp = _mm_set1_epi8(' ');
+	while (i + 16 <= to) {
+		__m128i acc = _mm_setzero_si128();
+		for (int r = 0; r < 255 && i + 16 <= to; r++, i += 16) {
+			__m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1));
+			__m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(cb + i));
+			acc = _mm_sub_epi8(acc, _mm_andnot_si128(_mm_cmpeq_epi8(cur, sp),
+			    _mm_cmpeq_epi8(prev, sp)));
+		}
+		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+		n += (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_extract_epi16(acc, 4);
 	}
 #endif
 	for (; i < to; i++)
@@ -325,6 +331,28 @@ entry_at(struct scan *sc, const struct kw_entry *e, struct tok first)
 	return 1;
 }
 
+/* Engine hits come nearly in order and are few: insertion sort, with
+ * qsort for the long lists of big attachments. */
+static void
+sort_small(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *b = v, tmp[32];
+
+	if (n > 64 || size > sizeof(tmp)) {
+		qsort(v, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		memcpy(tmp, b + i * size, size);
+		while (j > 0 && cmp(b + (j - 1) * size, tmp) > 0) {
+			memcpy(b + j * size, b + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(b + j * size, tmp, size);
+	}
+}
+
 static int
 by_pos(const void *a, const void *b)
 {
@@ -344,7 +372,7 @@ check_raw(struct scan *sc)
 
 	sc->nh = 0;
 	if (sc->nr)
-		qsort(sc->r, sc->nr, sizeof(*sc->r), by_pos);
+		sort_small(sc->r, sc->nr, sizeof(*sc->r), by_pos);
 	for (size_t i = 0; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
 		struct tok t = tok_of(sc, sc->r[i].at), first = t;
@@ -383,7 +411,7 @@ sort_hits(struct scan *sc)
 	size_t n = 0;
 
 	if (sc->nh)
-		qsort(sc->h, sc->nh, sizeof(*sc->h), by_token);
+		sort_small(sc->h, sc->nh, sizeof(*sc->h), by_token);
 	for (size_t i = 0; i < sc->nh; i++)
 		if (n == 0 || by_token(&sc->h[n - 1], &sc->h[i]) != 0)
 			sc->h[n++] = sc->h[i];

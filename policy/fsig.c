@@ -66,15 +66,21 @@ has_ci(const char *s, size_t n, const char *w)
 	return 0;
 }
 
+/* The first two letters decide for almost every line: inline, so the
+ * common mismatch costs a few instructions (every phrase has two). */
+static inline int
+two_ci(const char *s, size_t n, const char *w)
+{
+	return n >= 2 && (((unsigned char)s[0] | 0x20) == (unsigned char)w[0] || s[0] == w[0]) &&
+	    (((unsigned char)s[1] | 0x20) == (unsigned char)w[1] || s[1] == w[1]);
+}
+
 static int
 starts_ci(const char *s, size_t n, const char *w)
 {
 	size_t wl;
 
-	/* The first two letters decide for almost every line: test them inline
-	 * (every phrase has two; a mismatch here is a strncasecmp mismatch). */
-	if (n < 2 || (((unsigned char)s[0] | 0x20) != (unsigned char)w[0] && s[0] != w[0]) ||
-	    (((unsigned char)s[1] | 0x20) != (unsigned char)w[1] && s[1] != w[1]))
+	if (!two_ci(s, n, w))
 		return 0;
 	wl = strlen(w);
 	return n >= wl && strncasecmp(s, w, wl) == 0;
@@ -107,7 +113,7 @@ heads(const char *t, size_t s, size_t e)
 	    t[s] == '*' || t[s] == '_'))
 		s++;
 	for (size_t k = 0; disclaimer_heads[k]; k++)
-		if (starts_ci(t + s, e - s, disclaimer_heads[k]))
+		if (two_ci(t + s, e - s, disclaimer_heads[k]) && starts_ci(t + s, e - s, disclaimer_heads[k]))
 			return 1;
 	return 0;
 }
@@ -155,13 +161,14 @@ closing_line(const char *t, size_t s, size_t e)
 	if (e - s == 2 && t[s] == '-' && t[s + 1] == '-')
 		return 1;
 	for (size_t k = 0; sig_lines[k]; k++)
-		if (starts_ci(t + s, e - s, sig_lines[k]))
+		if (two_ci(t + s, e - s, sig_lines[k]) && starts_ci(t + s, e - s, sig_lines[k]))
 			return 1;
 	for (size_t k = 0; closings[k]; k++) {
-		size_t wl = strlen(closings[k]), rest, words = 0;
+		size_t wl, rest, words = 0;
 		const char *r;
-		if (!starts_ci(t + s, e - s, closings[k]))
+		if (!two_ci(t + s, e - s, closings[k]) || !starts_ci(t + s, e - s, closings[k]))
 			continue;
+		wl = strlen(closings[k]);
 		r = t + s + wl;
 		rest = e - s - wl;
 		/* The phrase must end there: "hilsen" but not "hilsenen". */
