@@ -106,6 +106,16 @@ fsig_phrases(size_t *n)
 	return disclaimer_phrases;
 }
 
+const char *const *
+fsig_closings(int apps, size_t *n)
+{
+	const char *const *v = apps ? sig_lines : closings;
+
+	for (*n = 0; v[*n]; (*n)++)
+		;
+	return v;
+}
+
 static int
 heads(const char *t, size_t s, size_t e)
 {
@@ -152,11 +162,34 @@ trim(const char *t, size_t *s, size_t *e)
 		(*e)--;
 }
 
+/* The first two letters of every closing and app line above (test_split
+ * checks each phrase still gets through): most lines stop here. */
+static int
+may_close(const char *t, size_t n)
+{
+	static const char *const second[128] = {
+		['-'] = "-", ['b'] = "e", ['d'] = "e", ['g'] = "e", ['h'] = "ei",
+		['k'] = "i\xc3", ['m'] = "aev", ['r'] = "e", ['s'] = "ei", ['v'] = "eh",
+		['w'] = "a", ['y'] = "o",
+	};
+	unsigned char c0 = (unsigned char)t[0], c1;
+	const char *two;
+
+	if (n < 2 || c0 >= 0x80)
+		return 0;
+	c1 = (unsigned char)t[1];
+	if (c0 >= 'A' && c0 <= 'Z')
+		c0 = (unsigned char)(c0 | 0x20);
+	if (c1 >= 'A' && c1 <= 'Z')
+		c1 = (unsigned char)(c1 | 0x20);
+	two = second[c0];
+	return two != NULL && c1 != 0 && strchr(two, c1) != NULL;
+}
+
 static int
 closing_line(const char *t, size_t s, size_t e)
 {
-	/* Every closing and app line starts with one of these: most lines stop here. */
-	if (s == e || strchr("-smvdbkhrwyg", t[s] | 0x20) == NULL)
+	if (!may_close(t + s, e - s))
 		return 0;
 	if (e - s == 2 && t[s] == '-' && t[s + 1] == '-')
 		return 1;

@@ -155,6 +155,31 @@ START_TEST(sig_blocks)
 }
 END_TEST
 
+/* Every closing and app phrase, in three spellings, still opens a
+ * signature (the two-letter pre-check in fsig must know each one). */
+START_TEST(sig_every_closing)
+{
+	for (int apps = 0; apps <= 1; apps++) {
+		size_t n;
+		const char *const *v = fsig_closings(apps, &n);
+		ck_assert_uint_gt(n, 5);
+		for (size_t i = 0; i < n; i++)
+			for (int form = 0; form < 3; form++) {
+				char t[256];
+				size_t l = (size_t)snprintf(t, sizeof(t), "Tak for i dag.\n\n%s\nJens Nielsen\n",
+				    v[i]);
+				char *p = t + strlen("Tak for i dag.\n\n");
+				for (size_t k = 0; form > 0 && p[k] != '\n'; k++)
+					if ((form == 2 || k == 0) && p[k] >= 'a' && p[k] <= 'z')
+						p[k] = (char)(p[k] - 32);
+				ck_assert(l < sizeof(t));
+				ck_assert_msg(covered(t, "Jens Nielsen"), "%s (form %d)", v[i], form);
+				ck_assert_msg(!covered(t, "Tak for"), "%s", v[i]);
+			}
+	}
+}
+END_TEST
+
 START_TEST(sig_disclaimer_paragraphs)
 {
 	static const char *const yes[] = {
@@ -245,6 +270,7 @@ suite(void)
 	tcase_add_loop_test(tc, split_shapes, 0, (int)(sizeof(samples) / sizeof(samples[0])));
 	tcase_add_test(tc, html_outlook_desktop);
 	tcase_add_test(tc, sig_blocks);
+	tcase_add_test(tc, sig_every_closing);
 	tcase_add_test(tc, sig_disclaimer_paragraphs);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tk, kw_setup, kw_teardown);
