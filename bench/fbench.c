@@ -87,7 +87,8 @@ load_terms(char ***out)
 	return n;
 }
 
-/* Mails of common words, one listed term in ~300 words, a name now and then. */
+/* Mails of common words, one listed term in ~300 words (none when nterms
+ * is 0), a name now and then. */
 static void
 gen(struct fbuf *b, char **terms, size_t nterms)
 {
@@ -98,7 +99,7 @@ gen(struct fbuf *b, char **terms, size_t nterms)
 		fbuf_adds(b, "Hej Anne\n\n");
 		while (b->len - start < MAIL_SIZE - 64) {
 			uint64_t r = next();
-			const char *w = r % 300 == 0 ? terms[(r >> 16) % nterms] :
+			const char *w = nterms && r % 300 == 0 ? terms[(r >> 16) % nterms] :
 			    r % 97 == 0 ? "Jens Hansen" : common[(r >> 8) % ncommon];
 			if (*w == '*')
 				w++;
@@ -157,6 +158,24 @@ bench_detectors(const struct fconf *c, const char *text, int cpr, int kw, size_t
 	return (double)NMAILS * MAIL_SIZE / dt / 1e6;
 }
 
+/* The same kind of mail without a listed term: what most council mail is
+ * like (the mix above flags about two mails in five). */
+static double
+clean_mail(const struct fconf *c)
+{
+	struct fbuf b;
+	size_t nf;
+	double mbs;
+
+	fbuf_init(&b, 0);
+	gen(&b, NULL, 0);
+	mbs = bench_detectors(c, b.data, 1, 1, &nf);
+	printf("  full detectors, mail without a listed term: %4.1f MB/s per core  (%zu findings)\n",
+	    mbs, nf);
+	fbuf_free(&b);
+	return mbs;
+}
+
 /* "*x" -> "\w*x", "x*" -> "x\w*", blanks -> "\s+". */
 static pcre2_code *
 pattern(const char *term)
@@ -203,11 +222,14 @@ bench_pcre(char **terms, size_t n, const char *text)
 static double
 bench_memchr(const char *text, size_t len)
 {
+	/* volatile: memchr is pure, and a constant key lets the compiler call it
+	 * once for all 50 rounds. */
+	volatile int key = 0x01;
 	size_t found = 0;
 	double t0 = now(), dt;
 
 	for (int r = 0; r < 50; r++)
-		found += memchr(text, 0x01 + (r & 0), len) != NULL;
+		found += memchr(text, key, len) != NULL;
 	dt = now() - t0;
 	if (found)
 		printf("  (unexpected byte)\n");
@@ -221,7 +243,7 @@ main(int argc, char **argv)
 	struct fbuf b;
 	char err[512], **terms;
 	size_t nterms = load_terms(&terms), nf, nc, nk;
-	double det, cpr, kw, eng, pc, mc;
+	double det, cpr, kw, eng, pc, mc, clean;
 	/* "fbench detectors": the full detectors only, five times (for a profiler). */
 	int only = argc > 1 && strcmp(argv[1], "detectors") == 0;
 
@@ -252,6 +274,7 @@ main(int argc, char **argv)
 		    cpr, nc);
 		printf("  keyword detector alone:               %10.1f MB/s per core  (%zu findings)\n",
 		    kw, nk);
+		clean = clean_mail(&c);
 		eng = bench_engine(&c, b.data, b.len);
 		printf("  Vectorscan pass alone (canon text):   %10.1f MB/s per core\n", eng);
 		pc = bench_pcre(terms, nterms, b.data);
@@ -260,8 +283,9 @@ main(int argc, char **argv)
 		printf("memchr:                                 %10.1f MB/s per core\n", mc);
 		printf("ratios: detectors/naive PCRE2 = %.0fx, detectors/memchr = %.4f, "
 		    "Vectorscan/memchr = %.4f\n", det / pc, det / mc, eng / mc);
-		printf("target: >= 1000 MB/s per core for the full detectors: %s\n",
-		    det >= 1000 ? "met" : "NOT met");
+		printf("target: >= 1000 MB/s per core for the full detectors: %s "
+		    "(without listed terms: %s)\n", det >= 1000 ? "met" : "NOT met",
+		    clean >= 1000 ? "met" : "not met");
 	}
 	for (size_t i = 0; i < nterms; i++)
 		free(terms[i]);
