@@ -739,6 +739,7 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 	free(sc.q);
 	free(sc.ts);
 	free(sc.te);
+	fsig_free(&sc.sig);
 	return rc < 0 ? -1 : 0;
 }
 

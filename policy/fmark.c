@@ -149,13 +149,12 @@ attachment_label(const struct fconf *c, const char *s, size_t ls, size_t le)
 }
 
 static int
-scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
+scan_lines(const struct fconf *c, const struct fseg *g, const struct fsig *sig,
+    struct ffindings *out)
 {
 	const char *s = g->text;
 	size_t len = g->len, ls = 0;
-	struct fsig sig;
 
-	fsig_find(s, len, &sig);
 	while (ls < len) {
 		const char *nl = memchr(s + ls, '\n', len - ls);
 		size_t le = nl ? (size_t)(nl - s) : len;
@@ -164,7 +163,7 @@ scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
 		if (g->where == FWHERE_ATTACHMENT && attachment_label(c, s, ls, le))
 			return ffindings_add(out, "marking", FCAT_MARKING, g->where, 95,
 			    "document label");
-		if (!fsig_covers(&sig, ls)) {
+		if (!fsig_covers(sig, ls)) {
 			hit = heading_line(s, len, ls, le);
 			for (size_t i = 0; !hit && caps_words[i]; i++)
 				hit = find_word(s, len, caps_words[i], 0, ls, le) >= 0;
@@ -179,6 +178,18 @@ scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
 		ls = le + 1;
 	}
 	return 0;
+}
+
+static int
+scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
+{
+	struct fsig sig = { NULL, 0, 0 };
+	int rc;
+
+	fsig_find(g->text, g->len, &sig);
+	rc = scan_lines(c, g, &sig, out);
+	fsig_free(&sig);
+	return rc;
 }
 
 static int

@@ -146,6 +146,16 @@ attribution2(const char *s, size_t len, const char *n, size_t nlen)
 	return has_verb(s, len) || has_verb(n, nlen);
 }
 
+int
+fquote_is_attribution(const char *line, size_t len, const char *next, size_t nlen)
+{
+	size_t i = skip_blank(line, len, 0);
+
+	while (len > i && line[len - 1] == '\r')
+		len--;
+	return attribution(line + i, len - i) || attribution2(line + i, len - i, next, nlen);
+}
+
 struct line {
 	const char *s;
 	size_t len;

@@ -8,7 +8,10 @@
 
 /* Appends authored lines to *authored and quoted lines (markers removed) to *quoted. */
 int fquote_split(const char *text, size_t len, struct fbuf *authored, struct fbuf *quoted);
-/* True for a line that opens an earlier message: Outlook blocks, forwards, attributions. */
+/* True for a line that opens an earlier message: Outlook blocks, forwards. */
 int fquote_is_opener(const char *line, size_t len, const char *next, size_t nlen);
+/* True for an attribution ("Den ... skrev Anne Holm <a@x.dk>:", "On ... wrote:"),
+ * also one that Gmail wrapped onto the next line. */
+int fquote_is_attribution(const char *line, size_t len, const char *next, size_t nlen);
 
 #endif

@@ -6,6 +6,7 @@
  * so text written after it is still read. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -226,10 +227,13 @@ add(struct fsig *g, size_t s, size_t e)
 			g->r[g->n - 1].e = e;
 		return;
 	}
-	if (g->n == FSIG_MAX_RANGES) {
-		/* Out of slots: widen the last one rather than lose a range. */
-		g->r[g->n - 1].e = e;
-		return;
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 8;
+		struct fsig_range *p = realloc(g->r, nc * sizeof(*p));
+		if (p == NULL)
+			return;   /* see fsig.h: the words inside then count */
+		g->r = p;
+		g->cap = nc;
 	}
 	g->r[g->n].s = s;
 	g->r[g->n].e = e;
@@ -244,11 +248,38 @@ line_end(const char *t, size_t len, size_t s)
 	return nl ? (size_t)(nl - t) : len;
 }
 
+/* Quote markers ("> >") before a line's text. */
+static size_t
+depth(const char *t, size_t s, size_t e)
+{
+	size_t d = 0;
+
+	for (; s < e && (t[s] == '>' || t[s] == ' ' || t[s] == '\t'); s++)
+		d += t[s] == '>';
+	return d;
+}
+
+/* A line no signature runs over: prose, a P.S., the start of an earlier
+ * message (its opener or attribution), or another quote level. Without the
+ * last two a short quoted reply after "Mvh Jens" was taken for his title. */
+static int
+sig_stop(const char *t, size_t len, size_t s, size_t e, size_t ts, size_t te, size_t lines,
+    size_t d0)
+{
+	const char *next = e + 1 < len ? t + e + 1 : NULL;
+	size_t nlen = next ? line_end(t, len, e + 1) - (e + 1) : 0;
+
+	return te - ts > SIG_MAX_LINE || lines > SIG_MAX_LINES ||
+	    starts_ci(t + ts, te - ts, "ps") || starts_ci(t + ts, te - ts, "p.s") ||
+	    depth(t, s, e) != d0 || fquote_is_opener(t + s, e - s, next, nlen) ||
+	    fquote_is_attribution(t + ts, te - ts, next, nlen);
+}
+
 /* The signature that starts at the closing line ls: returns its end. */
 static size_t
 signature_end(const char *t, size_t len, size_t ls)
 {
-	size_t pos = line_end(t, len, ls), end = pos, lines = 0;
+	size_t pos = line_end(t, len, ls), end = pos, lines = 0, d0 = depth(t, ls, pos);
 
 	while (pos < len) {
 		size_t s = pos + 1, e, ts, te;
@@ -259,11 +290,7 @@ signature_end(const char *t, size_t len, size_t ls)
 		te = e;
 		trim(t, &ts, &te);
 		if (ts < te) {
-			size_t ne = e < len ? line_end(t, len, e + 1 < len ? e + 1 : len) : len;
-			if (te - ts > SIG_MAX_LINE || ++lines > SIG_MAX_LINES ||
-			    starts_ci(t + ts, te - ts, "ps") || starts_ci(t + ts, te - ts, "p.s") ||
-			    fquote_is_opener(t + s, e - s, e + 1 < len ? t + e + 1 : NULL,
-			    e + 1 < len ? ne - (e + 1) : 0))
+			if (sig_stop(t, len, s, e, ts, te, ++lines, d0))
 				break;
 			end = e;
 		}
@@ -315,6 +342,14 @@ fsig_find_cand(const char *t, size_t len, const struct fsig_cand *c, size_t nc,
 	struct cands cs = { c, nc, 0 };
 
 	find(t, len, &cs, g);
+}
+
+void
+fsig_free(struct fsig *g)
+{
+	free(g->r);
+	g->r = NULL;
+	g->n = g->cap = 0;
 }
 
 int

@@ -5,17 +5,22 @@
 
 #include <stddef.h>
 
-#define FSIG_MAX_RANGES 16
-
-struct fsig {
-	struct {
-		size_t s, e;   /* byte range [s, e) of the text */
-	} r[FSIG_MAX_RANGES];
-	size_t n;
+struct fsig_range {
+	size_t s, e;   /* byte range [s, e) of the text */
 };
 
-/* Finds the signature and disclaimer ranges of a segment's text. */
+/* Zero it before the first fsig_find; fsig_free releases it. A long thread
+ * has a signature per message: there is no fixed limit. */
+struct fsig {
+	struct fsig_range *r;
+	size_t n, cap;
+};
+
+/* Finds the signature and disclaimer ranges of a segment's text. When
+ * memory runs out a range is left out: its words then count like any
+ * others (fail closed), never the other way round. */
 void fsig_find(const char *text, size_t len, struct fsig *out);
+void fsig_free(struct fsig *g);
 /* The same with the disclaimer phrases already found (one Vectorscan pass):
  * at[i] is where phrase[i] may start, sorted by at; each is checked here. */
 struct fsig_cand {

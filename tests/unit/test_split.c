@@ -120,12 +120,15 @@ END_TEST
 static int
 covered(const char *t, const char *phrase)
 {
-	struct fsig g;
+	struct fsig g = { NULL, 0, 0 };
 	const char *p = strstr(t, phrase);
+	int r;
 
 	ck_assert_ptr_nonnull(p);
 	fsig_find(t, strlen(t), &g);
-	return fsig_covers(&g, (size_t)(p - t));
+	r = fsig_covers(&g, (size_t)(p - t));
+	fsig_free(&g);
+	return r;
 }
 
 START_TEST(sig_blocks)
@@ -152,6 +155,51 @@ START_TEST(sig_blocks)
 	ck_assert(!covered(t3, "tvangsindlagt"));
 	ck_assert(!covered(t4, "FORTROLIGT"));
 	ck_assert(covered(t5, "Jens"));
+}
+END_TEST
+
+/* A long thread has a signature per message: text after the sixteenth
+ * still counts (a fixed table once swallowed all of it). */
+START_TEST(sig_long_thread)
+{
+	char t[16384];
+	const char *p;
+	size_t o = 0;
+
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(t + o, sizeof(t) - o, "Svar nummer %02d om sagen.\n\n"
+		    "Mvh\nPerson%02d Hansen\n\nDen tir. 3. nov. 2026 kl. 10.%02d skrev "
+		    "Person%02d Hansen <p%02d@bakkeby.dk>:\n\n", i, i, i, i + 1, i + 1);
+	ck_assert(o < sizeof(t));
+	ck_assert(!covered(t, "Svar nummer 00"));
+	ck_assert(!covered(t, "Svar nummer 17"));
+	ck_assert(!covered(t, "Svar nummer 39"));
+	ck_assert(covered(t, "Person39 Hansen\n"));
+	p = strstr(t, "Person20 Hansen\n");
+	ck_assert_ptr_nonnull(p);
+	ck_assert(covered(t, "Person20 Hansen\n"));
+	/* The attribution after a signature is not part of it. */
+	ck_assert(!covered(t, "Den tir. 3. nov. 2026 kl. 10.20"));
+}
+END_TEST
+
+/* "Mvh Jens" in the quoted history must not swallow the older message
+ * quoted under it: an attribution or a deeper quote level ends it. */
+START_TEST(sig_ends_at_earlier_message)
+{
+	static const char q[] = "Tak.\n\nMvh\nJens\n\nDen man. 2. nov. 2026 kl. 09.00 skrev "
+	    "Ole Berg <ole.berg@bakkeby.dk>:\nBorgeren Per V. har kr\xc3\xa6""ft.\n";
+	static const char b[] = "Ja.\n\n> Tak.\n>\n> Mvh\n> Jens\n>\n>> Borgeren Per V. har "
+	    "kr\xc3\xa6""ft.\n";
+	static const char w[] = "Thanks\n\nBest regards\nJohn\n\nOn Mon, 2 Nov 2026 at 09:00, "
+	    "Ole Berg <ole.berg@bakkeby.dk> wrote:\nPer has cancer.\n";
+
+	ck_assert(covered(q, "Jens"));
+	ck_assert(!covered(q, "Borgeren"));
+	ck_assert(covered(b, "Jens"));
+	ck_assert(!covered(b, "Borgeren"));
+	ck_assert(covered(w, "John"));
+	ck_assert(!covered(w, "Per has"));
 }
 END_TEST
 
@@ -270,6 +318,8 @@ suite(void)
 	tcase_add_loop_test(tc, split_shapes, 0, (int)(sizeof(samples) / sizeof(samples[0])));
 	tcase_add_test(tc, html_outlook_desktop);
 	tcase_add_test(tc, sig_blocks);
+	tcase_add_test(tc, sig_long_thread);
+	tcase_add_test(tc, sig_ends_at_earlier_message);
 	tcase_add_test(tc, sig_every_closing);
 	tcase_add_test(tc, sig_disclaimer_paragraphs);
 	suite_add_tcase(s, tc);
