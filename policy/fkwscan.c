@@ -363,17 +363,17 @@ by_pos(const void *a, const void *b)
 	return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-/* Raw engine hits -> checked hits with their token index (counted only
- * for the hits that hold: most raw hits are a root inside a longer word). */
+/* Raw engine hits r[from..] -> checked hits (appended) with their token
+ * index, counted only for the hits that hold: most raw hits are a root
+ * inside a longer word. Without the token array from must be 0. */
 static int
-check_raw(struct scan *sc)
+check_raw(struct scan *sc, size_t from)
 {
 	size_t pos = 1, idx = 0;
 
-	sc->nh = 0;
-	if (sc->nr)
-		sort_small(sc->r, sc->nr, sizeof(*sc->r), by_pos);
-	for (size_t i = 0; i < sc->nr; i++) {
+	if (sc->nr > from)
+		sort_small(sc->r + from, sc->nr - from, sizeof(*sc->r), by_pos);
+	for (size_t i = from; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
 		struct tok t = tok_of(sc, sc->r[i].at), first = t;
 		size_t k;
@@ -466,38 +466,23 @@ pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
 	return 0;
 }
 
-static int qualifies(const struct scan *sc, size_t at);
-
-/* Name pairs within window of each category hit. The hits are sorted by
- * token, so the windows' starts rise: each token is looked at once. */
+/* Name pairs within window of each window that qualifies (token array
+ * built). The windows' starts rise: each token is looked at once. Looked
+ * for before person words: a name in reach makes the person pass there
+ * needless, and names are only capital letters to check. */
 static int
 pairs_near(struct scan *sc, size_t window)
 {
-	size_t n = sc->nh, done = 0;   /* token indices below done are looked at */
+	size_t done = 0;   /* token indices below done are looked at */
 	int found = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct hit h = sc->h[i];
-		size_t lo = h.at > window ? h.at - window : 0, hi = h.at + window;
-		struct tok t = tok_at(sc->cb, h.off);
-		if (h.entry < 0 || sc->d->e[h.entry].cat == KW_PERSON || hi < done ||
-		    !qualifies(sc, h.at))
-			continue;
-		/* A person word already in reach: this window needs no names.
-		 * (Only the sorted hits: name pairs are appended after them.) */
-		if (person_in(sc, n, lo, hi))
+	for (size_t i = 0; i < sc->nq; i++) {
+		size_t k = sc->q[i], lo = k > window ? k - window : 0, hi = k + window;
+		if (hi < done)
 			continue;
 		if (lo < done)
 			lo = done;
-		if (sc->nt) {
-			t = tok_k(sc, lo);
-		} else {
-			for (size_t k = h.at; k > lo && t.len; k--)
-				t = tok_prev(sc->cb, t);
-			for (size_t k = h.at; k < lo && t.len; k++)
-				t = tok_next(sc->cb, sc->len + 2, t);
-		}
-		if (t.len && pairs_in(sc, t, lo, hi, &found) < 0)
+		if (lo < sc->nt && pairs_in(sc, tok_k(sc, lo), lo, hi, &found) < 0)
 			return -1;
 		done = hi + 1;
 	}
@@ -575,21 +560,6 @@ qualify(struct scan *sc, const struct fconf *c)
 	return 0;
 }
 
-static int
-qualifies(const struct scan *sc, size_t at)
-{
-	size_t lo = 0, hi = sc->nq;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sc->q[mid] < at)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sc->nq && sc->q[lo] == at;
-}
-
 /* Any person word or name pair in the whole segment. */
 static int
 any_person(struct scan *sc, int *person)
@@ -638,16 +608,19 @@ find_signature(struct scan *sc)
 }
 
 /* Person words only where they can count: within window words of a window
- * that qualifies (and a phrase's length on, for a phrase's later anchor). */
+ * that qualifies and has no name in reach yet (and a phrase's length on,
+ * for a phrase's later anchor). Hits are sorted. */
 static int
 scan_persons(struct scan *sc, size_t window)
 {
-	size_t done = 0;
+	size_t done = 0, n = sc->nh;
 
 	for (size_t i = 0; i < sc->nq; i++) {
 		size_t k = sc->q[i], lo = k > window ? k - window - 1 : 0,
 		    hi = k + window + KW_MAX_WORDS < sc->nt ? k + window + KW_MAX_WORDS : sc->nt - 1;
 		size_t s = sc->ts[lo] - 1, e = sc->te[hi];
+		if (person_in(sc, n, k > window ? k - window : 0, k + window))
+			continue;
 		if (s < done)
 			s = done;
 		if (scan_range(sc, sc->d->hs_person, s, e) < 0)
@@ -672,19 +645,25 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	if (sc->nr == 0)
 		return 0;
 	sc->nosig = 1;
-	if (check_raw(sc) < 0)
+	if (check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
 	if (qualify(sc, c) < 0)
 		return -1;
 	if (sc->nq == 0)
 		return 0;
-	if (build_tokens(sc) < 0 || (!person_given && scan_persons(sc, window) < 0) ||
-	    find_signature(sc) < 0 || check_raw(sc) < 0)
+	if (build_tokens(sc) < 0 || find_signature(sc) < 0)
+		return -1;
+	sc->nh = 0;
+	if (check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
-	if (!person_given && sc->nh > 0) {
+	if (!person_given) {
+		size_t from = sc->nr;
 		if (pairs_near(sc, window) < 0)
+			return -1;
+		sort_hits(sc);
+		if (scan_persons(sc, window) < 0 || check_raw(sc, from) < 0)
 			return -1;
 		sort_hits(sc);
 	}
@@ -704,8 +683,9 @@ static int
 persons_anywhere(struct scan *sc, int *person)
 {
 	sc->nr = 0;
+	sc->nh = 0;
 	if (build_tokens(sc) < 0 || scan_range(sc, sc->d->hs_person, 0, sc->len + 2) < 0 ||
-	    find_signature(sc) < 0 || check_raw(sc) < 0)
+	    find_signature(sc) < 0 || check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
 	return any_person(sc, person);
