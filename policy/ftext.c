@@ -152,10 +152,11 @@ canon_cp(char *dst, const char *s, size_t len, size_t *i)
 		return;
 	}
 	cp = ftext_utf8_next(s, len, i);
-	if (!ftext_is_letter(cp)) {
-		memset(dst + at, ' ', *i - at);
+	/* Blanks first: an overlong letter (C1 81 for 'A') is longer than its
+	 * folded form, and every byte of dst must be written. */
+	memset(dst + at, ' ', *i - at);
+	if (!ftext_is_letter(cp))
 		return;
-	}
 	/* Letters are ASCII or two bytes (U+00C0..U+024F); folding keeps that. */
 	cp = ftext_lower_cp(cp);
 	if (cp < 0x80) {
