@@ -1,5 +1,17 @@
-/* ftext_simd: ftext_canon's vector kernels, one block of bytes a step. */
+/* ftext_simd: ftext_canon's vector kernels, one block of bytes a step.
+ *
+ * Letters are ASCII or two bytes (U+00C0..U+024F); every other code point,
+ * and every invalid byte, is blanks. So a block folds in a few vector
+ * operations when its only letters outside ASCII are C3 pairs (æøå, é, ü:
+ * the bulk of Danish text): a C3 and a continuation byte after it are a
+ * pair wherever they stand, as C3 cannot continue a code point, and all
+ * other high bytes are blanks, whatever they decode to. Only the leads of
+ * other letters (C0 C1 C4..C9, overlong E0 and F0: rare) go one code point
+ * at a time through ftext_canon_cp. A pair may straddle two blocks: each
+ * block looks at the bytes on either side of it. */
 #include "config.h"
+
+#include <stdint.h>
 
 #include "ftext_simd.h"
 
@@ -18,45 +30,128 @@ ftext_isa_best(void)
 }
 
 #ifdef FTEXT_HAVE_SSE2
-/* 16 ASCII bytes at once: letters lower-cased, digits kept, the rest blank
- * (bytes >= 0x80 too: the caller redoes those one code point at a time). */
-static __m128i
-canon16(__m128i v)
+/* The leads u (a mask) of the w-byte block at i, one code point at a time,
+ * as in a byte-by-byte decode: a lead always starts a code point. Returns
+ * where the next block starts. */
+static size_t
+canon_fix(char *dst, const char *s, size_t len, size_t i, uint32_t u, unsigned w)
+{
+	while (u) {
+		size_t p = i + (size_t)__builtin_ctz(u);
+		ftext_canon_cp(dst, s, len, &p);
+		if (p - i >= w)
+			return p;
+		u &= ~((1u << (p - i)) - 1);
+	}
+	return i + w;
+}
+
+/* A kernel ends on a code point boundary, not inside a straddling C3 pair.
+ * (Inside a longer code point is fine: that is blanks either way.) */
+static size_t
+canon_end(char *dst, const char *s, size_t len, size_t i)
+{
+	if (i > 0 && i < len && (unsigned char)s[i - 1] == 0xc3 &&
+	    ((unsigned char)s[i] & 0xc0) == 0x80) {
+		i--;
+		ftext_canon_cp(dst, s, len, &i);
+	}
+	return i;
+}
+#endif
+
+#ifdef FTEXT_HAVE_SSE2
+/* ASCII letters lower-cased, digits kept, every other byte (>= 0x80 too)
+ * a blank. The wrapping adds move 'a'..'z' and '0'..'9' to the bottom of
+ * the signed range, where one compare finds them. */
+static inline __m128i
+ascii16(__m128i v)
 {
 	__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i a = _mm_sub_epi8(lo, _mm_set1_epi8('a'));
-	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-	__m128i alpha = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(25)), a);
-	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-	__m128i keep = _mm_or_si128(_mm_and_si128(alpha, lo), _mm_and_si128(digit, v));
+	__m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(lo, _mm_set1_epi8(128 - 'a')),
+	    _mm_set1_epi8(-128 + 26));
+	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(128 - '0')),
+	    _mm_set1_epi8(-128 + 10));
 
-	return _mm_or_si128(keep, _mm_andnot_si128(_mm_or_si128(alpha, digit),
-	    _mm_set1_epi8(' ')));
+	/* lo has the blank's bit; digits have it already. */
+	return _mm_and_si128(lo, _mm_or_si128(_mm_or_si128(alpha, digit), _mm_set1_epi8(0x20)));
+}
+
+/* Mask of the bytes of x that end a C3 pair and fold: 80..BF, but not 97
+ * and B7 (× and ÷ are blanks). */
+static inline __m128i
+fold16(__m128i x)
+{
+	return _mm_andnot_si128(
+	    _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)0xb7)),
+	    _mm_cmplt_epi8(x, _mm_set1_epi8((char)0xc0)));
+}
+
+/* Mask of the leads of letters left to canon_fix: C0 C1 C4..C9, and E0 or
+ * F0 before 80..89 (only so can they spell U+024F or below). */
+static inline __m128i
+slow16(__m128i v, __m128i vn)
+{
+	__m128i two = _mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), _mm_set1_epi8((char)0xc0)),
+	    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 0xc4))),
+	    _mm_set1_epi8(-128 + 6)));
+	__m128i more = _mm_and_si128(
+	    _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xef)), _mm_set1_epi8((char)0xe0)),
+	    _mm_cmplt_epi8(vn, _mm_set1_epi8((char)0x8a)));
+
+	return _mm_or_si128(two, more);
+}
+
+/* The 16 bytes at i into dst, vp and vn the same bytes one back and one on;
+ * returns the leads left to canon_fix. A C3 pair keeps its lead and folds
+ * its second byte (80..9E gain 0x20); other high bytes are blanks. */
+static inline uint32_t
+block16(char *dst, const char *s, size_t i, __m128i vp, __m128i vn)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+	__m128i c3 = _mm_set1_epi8((char)0xc3);
+	__m128i keep = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, c3), fold16(vn)),
+	    _mm_and_si128(_mm_cmpeq_epi8(vp, c3), fold16(v)));
+	__m128i upper = _mm_cmplt_epi8(v, _mm_set1_epi8((char)0x9f));
+	__m128i folded = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+
+	_mm_storeu_si128((__m128i *)(void *)(dst + i), _mm_or_si128(
+	    _mm_and_si128(keep, folded), _mm_andnot_si128(keep, ascii16(v))));
+	return (uint32_t)_mm_movemask_epi8(slow16(v, vn));
+}
+
+/* Blocks from i until one has leads for canon_fix (*u) or the end. Apart
+ * from the fallback, so that the constants stay in registers. */
+static __attribute__((noinline)) size_t
+run16(char *dst, const char *s, size_t len, size_t i, uint32_t *u)
+{
+	for (; i + 17 <= len; i += 16) {
+		__m128i vp = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
+		__m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+		if ((*u = block16(dst, s, i, vp, vn)) != 0)
+			break;
+	}
+	return i;
 }
 
 size_t
 ftext_canon_sse2(char *dst, const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i;
+	uint32_t u;
 
-	while (i + 16 <= len) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned hi = (unsigned)_mm_movemask_epi8(v);
-		size_t next = i + 16;
-		_mm_storeu_si128((__m128i *)(void *)(dst + i), canon16(v));
-		/* Each high byte not eaten by the one before starts a code point,
-		 * exactly as in a byte-by-byte decode. */
-		while (hi) {
-			size_t p = i + (size_t)__builtin_ctz(hi);
-			ftext_canon_cp(dst, s, len, &p);
-			if (p - i >= 16) {
-				next = p;
-				break;
-			}
-			hi &= ~((1u << (p - i)) - 1);
-		}
-		i = next;
+	/* Every block needs a byte after it; the first has none before it. */
+	if (len < 17)
+		return 0;
+	{
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+		u = block16(dst, s, 0, _mm_slli_si128(v, 1), vn);
+		i = canon_fix(dst, s, len, 0, u, 16);
 	}
-	return i;
+	while ((i = run16(dst, s, len, i, &u)) + 17 <= len)
+		i = canon_fix(dst, s, len, i, u, 16);
+	return canon_end(dst, s, len, i);
 }
 #endif
