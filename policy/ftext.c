@@ -200,6 +200,15 @@ ftext_canon_isa(char *dst, const char *s, size_t len, enum ftext_isa isa)
 	size_t i = 0;
 
 	switch (isa) {
+#ifdef FTEXT_HAVE_AVX2
+	case FTEXT_AVX2:
+		i = ftext_canon_avx2(dst, s, len);
+#ifdef FTEXT_HAVE_SSE2
+		/* Up to 31 bytes left: one more block of 16 saves half the tail. */
+		i += ftext_canon_sse2(dst + i, s + i, len - i);
+#endif
+		break;
+#endif
 #ifdef FTEXT_HAVE_SSE2
 	case FTEXT_SSE2:
 		i = ftext_canon_sse2(dst, s, len);

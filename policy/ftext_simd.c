@@ -18,10 +18,17 @@
 #ifdef FTEXT_HAVE_SSE2
 #include <emmintrin.h>
 #endif
+#ifdef FTEXT_HAVE_AVX2
+#include <immintrin.h>
+#endif
 
 enum ftext_isa
 ftext_isa_best(void)
 {
+#ifdef FTEXT_HAVE_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return FTEXT_AVX2;
+#endif
 #ifdef FTEXT_HAVE_SSE2
 	return FTEXT_SSE2;
 #else
@@ -29,7 +36,7 @@ ftext_isa_best(void)
 #endif
 }
 
-#ifdef FTEXT_HAVE_SSE2
+#if defined(FTEXT_HAVE_SSE2) || defined(FTEXT_HAVE_AVX2)
 /* The leads u (a mask) of the w-byte block at i, one code point at a time,
  * as in a byte-by-byte decode: a lead always starts a code point. Returns
  * where the next block starts. */
@@ -152,6 +159,106 @@ ftext_canon_sse2(char *dst, const char *s, size_t len)
 	}
 	while ((i = run16(dst, s, len, i, &u)) + 17 <= len)
 		i = canon_fix(dst, s, len, i, u, 16);
+	return canon_end(dst, s, len, i);
+}
+#endif
+
+#ifdef FTEXT_HAVE_AVX2
+#define AVX2 __attribute__((target("avx2")))
+
+/* As ascii16. */
+static inline AVX2 __m256i
+ascii32(__m256i v)
+{
+	__m256i lo = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+	__m256i alpha = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 26),
+	    _mm256_add_epi8(lo, _mm256_set1_epi8(128 - 'a')));
+	__m256i digit = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 10),
+	    _mm256_add_epi8(v, _mm256_set1_epi8(128 - '0')));
+
+	return _mm256_and_si256(lo, _mm256_or_si256(_mm256_or_si256(alpha, digit),
+	    _mm256_set1_epi8(0x20)));
+}
+
+/* As fold16. */
+static inline AVX2 __m256i
+fold32(__m256i x)
+{
+	return _mm256_andnot_si256(
+	    _mm256_cmpeq_epi8(_mm256_or_si256(x, _mm256_set1_epi8(0x20)),
+	    _mm256_set1_epi8((char)0xb7)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xc0), x));
+}
+
+/* As slow16. */
+static inline AVX2 __m256i
+slow32(__m256i v, __m256i vn)
+{
+	__m256i two = _mm256_or_si256(
+	    _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xfe)),
+	    _mm256_set1_epi8((char)0xc0)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 6),
+	    _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - 0xc4)))));
+	__m256i more = _mm256_and_si256(
+	    _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xef)),
+	    _mm256_set1_epi8((char)0xe0)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8((char)0x8a), vn));
+
+	return _mm256_or_si256(two, more);
+}
+
+/* As block16. */
+static inline AVX2 uint32_t
+block32(char *dst, const char *s, size_t i, __m256i vp, __m256i vn)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+	__m256i c3 = _mm256_set1_epi8((char)0xc3);
+	__m256i keep = _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v, c3), fold32(vn)),
+	    _mm256_and_si256(_mm256_cmpeq_epi8(vp, c3), fold32(v)));
+	__m256i upper = _mm256_cmpgt_epi8(_mm256_set1_epi8((char)0x9f), v);
+	__m256i folded = _mm256_add_epi8(v, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
+
+	_mm256_storeu_si256((__m256i *)(void *)(dst + i),
+	    _mm256_blendv_epi8(ascii32(v), folded, keep));
+	return (uint32_t)_mm256_movemask_epi8(slow32(v, vn));
+}
+
+/* As run16. */
+static AVX2 __attribute__((noinline)) size_t
+run32(char *dst, const char *s, size_t len, size_t i, uint32_t *u)
+{
+	for (; i + 33 <= len; i += 32) {
+		__m256i vp = _mm256_loadu_si256((const __m256i *)(const void *)(s + i - 1));
+		__m256i vn = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+		if ((*u = block32(dst, s, i, vp, vn)) != 0)
+			break;
+	}
+	return i;
+}
+
+/* x one byte up (byte j gets byte j - 1, byte 0 a zero), across the lanes. */
+static inline AVX2 __m256i
+up1(__m256i x)
+{
+	return _mm256_alignr_epi8(x, _mm256_permute2x128_si256(x, x, 0x08), 15);
+}
+
+AVX2 size_t
+ftext_canon_avx2(char *dst, const char *s, size_t len)
+{
+	size_t i;
+	uint32_t u;
+
+	if (len < 33)
+		return 0;
+	{
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)s);
+		__m256i vn = _mm256_loadu_si256((const __m256i *)(const void *)(s + 1));
+		u = block32(dst, s, 0, up1(v), vn);
+		i = canon_fix(dst, s, len, 0, u, 32);
+	}
+	while ((i = run32(dst, s, len, i, &u)) + 33 <= len)
+		i = canon_fix(dst, s, len, i, u, 32);
 	return canon_end(dst, s, len, i);
 }
 #endif

@@ -9,8 +9,14 @@
 #if defined(__SSE2__)
 #define FTEXT_HAVE_SSE2 1
 #endif
+/* AVX2 code is built on any x86 (target attribute), run only where the CPU
+ * has it. */
+#if (defined(__x86_64__) || defined(__i386__)) && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5))
+#define FTEXT_HAVE_AVX2 1
+#endif
 
-enum ftext_isa { FTEXT_SCALAR, FTEXT_SSE2 };
+enum ftext_isa { FTEXT_SCALAR, FTEXT_SSE2, FTEXT_AVX2 };
 
 /* The fastest kernel this CPU runs. */
 enum ftext_isa ftext_isa_best(void);
@@ -22,6 +28,9 @@ void ftext_canon_cp(char *dst, const char *s, size_t len, size_t *i);
 
 #ifdef FTEXT_HAVE_SSE2
 size_t ftext_canon_sse2(char *dst, const char *s, size_t len);
+#endif
+#ifdef FTEXT_HAVE_AVX2
+size_t ftext_canon_avx2(char *dst, const char *s, size_t len);
 #endif
 
 #endif
