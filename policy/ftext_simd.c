@@ -94,15 +94,17 @@ fold16(__m128i x)
 	    _mm_cmplt_epi8(x, _mm_set1_epi8((char)0xc0)));
 }
 
-/* Mask of the leads of letters left to canon_fix: C0 C1 C4..C9, and E0 or
- * F0 before 80..89 (only so can they spell U+024F or below). */
+/* Mask of the leads of letters left to canon_fix: C0..C9 but C2 and C3,
+ * and E0 or F0 before 80..89 (only so can they spell U+024F or below).
+ * C0 and 8A are constants of fold16 and ascii16 again: with fewer
+ * constants than registers, the block loop reloads none. */
 static inline __m128i
 slow16(__m128i v, __m128i vn)
 {
-	__m128i two = _mm_or_si128(
-	    _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), _mm_set1_epi8((char)0xc0)),
-	    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 0xc4))),
-	    _mm_set1_epi8(-128 + 6)));
+	__m128i two = _mm_andnot_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc3))),
+	    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)0xc0)), _mm_set1_epi8((char)0x8a)));
 	__m128i more = _mm_and_si128(
 	    _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xef)), _mm_set1_epi8((char)0xe0)),
 	    _mm_cmplt_epi8(vn, _mm_set1_epi8((char)0x8a)));
@@ -133,12 +135,15 @@ block16(char *dst, const char *s, size_t i, __m128i vp, __m128i vn)
 static __attribute__((noinline)) size_t
 run16(char *dst, const char *s, size_t len, size_t i, uint32_t *u)
 {
+	uint32_t slow = 0;
+
 	for (; i + 17 <= len; i += 16) {
 		__m128i vp = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
 		__m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-		if ((*u = block16(dst, s, i, vp, vn)) != 0)
+		if ((slow = block16(dst, s, i, vp, vn)) != 0)
 			break;
 	}
+	*u = slow;   /* not in the loop: dst may alias it, as far as the compiler knows */
 	return i;
 }
 
@@ -194,11 +199,11 @@ fold32(__m256i x)
 static inline AVX2 __m256i
 slow32(__m256i v, __m256i vn)
 {
-	__m256i two = _mm256_or_si256(
-	    _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xfe)),
-	    _mm256_set1_epi8((char)0xc0)),
-	    _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 6),
-	    _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - 0xc4)))));
+	__m256i two = _mm256_andnot_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xc2)),
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xc3))),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8((char)0x8a),
+	    _mm256_add_epi8(v, _mm256_set1_epi8((char)0xc0))));
 	__m256i more = _mm256_and_si256(
 	    _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xef)),
 	    _mm256_set1_epi8((char)0xe0)),
@@ -227,12 +232,15 @@ block32(char *dst, const char *s, size_t i, __m256i vp, __m256i vn)
 static AVX2 __attribute__((noinline)) size_t
 run32(char *dst, const char *s, size_t len, size_t i, uint32_t *u)
 {
+	uint32_t slow = 0;
+
 	for (; i + 33 <= len; i += 32) {
 		__m256i vp = _mm256_loadu_si256((const __m256i *)(const void *)(s + i - 1));
 		__m256i vn = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
-		if ((*u = block32(dst, s, i, vp, vn)) != 0)
+		if ((slow = block32(dst, s, i, vp, vn)) != 0)
 			break;
 	}
+	*u = slow;
 	return i;
 }
 
