@@ -6,10 +6,7 @@
 #include <strings.h>
 
 #include "ftext.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "ftext_simd.h"
 
 uint32_t
 ftext_utf8_next(const char *str, size_t len, size_t *i)
@@ -132,8 +129,8 @@ ftext_lower(struct fbuf *out, const char *s, size_t len)
 }
 
 /* One code point at s[*i] into dst: lower-cased letter or blanks. */
-static void
-canon_cp(char *dst, const char *s, size_t len, size_t *i)
+void
+ftext_canon_cp(char *dst, const char *s, size_t len, size_t *i)
 {
 	size_t at = *i;
 	unsigned char b1;
@@ -152,10 +149,11 @@ canon_cp(char *dst, const char *s, size_t len, size_t *i)
 		return;
 	}
 	cp = ftext_utf8_next(s, len, i);
-	if (!ftext_is_letter(cp)) {
-		memset(dst + at, ' ', *i - at);
+	/* Blanks first: an overlong letter (C1 81 for 'A') is longer than its
+	 * folded form, and every byte of dst must be written. */
+	memset(dst + at, ' ', *i - at);
+	if (!ftext_is_letter(cp))
 		return;
-	}
 	/* Letters are ASCII or two bytes (U+00C0..U+024F); folding keeps that. */
 	cp = ftext_lower_cp(cp);
 	if (cp < 0x80) {
@@ -166,53 +164,9 @@ canon_cp(char *dst, const char *s, size_t len, size_t *i)
 	}
 }
 
-#if defined(__SSE2__)
-/* 16 ASCII bytes at once: letters lower-cased, digits kept, the rest blank
- * (bytes >= 0x80 too: the caller redoes those one code point at a time). */
-static __m128i
-canon16(__m128i v)
-{
-	__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i a = _mm_sub_epi8(lo, _mm_set1_epi8('a'));
-	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-	__m128i alpha = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(25)), a);
-	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-	__m128i keep = _mm_or_si128(_mm_and_si128(alpha, lo), _mm_and_si128(digit, v));
-
-	return _mm_or_si128(keep, _mm_andnot_si128(_mm_or_si128(alpha, digit),
-	    _mm_set1_epi8(' ')));
-}
-
-/* Returns where the scalar tail starts. */
-static size_t
-canon_fast(char *dst, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i + 16 <= len) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned hi = (unsigned)_mm_movemask_epi8(v);
-		size_t next = i + 16;
-		_mm_storeu_si128((__m128i *)(void *)(dst + i), canon16(v));
-		/* Each high byte not eaten by the one before starts a code point,
-		 * exactly as in a byte-by-byte decode. */
-		while (hi) {
-			size_t p = i + (size_t)__builtin_ctz(hi);
-			canon_cp(dst, s, len, &p);
-			if (p - i >= 16) {
-				next = p;
-				break;
-			}
-			hi &= ~((1u << (p - i)) - 1);
-		}
-		i = next;
-	}
-	return i;
-}
-#endif
-
-void
-ftext_canon(char *dst, const char *s, size_t len)
+/* The tail from i on, after a kernel (or all of it). */
+static void
+canon_tail(char *dst, const char *s, size_t len, size_t i)
 {
 	static const unsigned char ascii[128] = {
 		['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
@@ -229,19 +183,47 @@ ftext_canon(char *dst, const char *s, size_t len)
 		['Y'] = 'y', ['Z'] = 'z',
 	};
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
 
-#if defined(__SSE2__)
-	i = canon_fast(dst, s, len);
-#endif
 	while (i < len) {
 		while (i < len && u[i] < 0x80) {
 			unsigned char c = ascii[u[i]];
 			dst[i++] = c ? (char)c : ' ';
 		}
 		if (i < len)
-			canon_cp(dst, s, len, &i);
+			ftext_canon_cp(dst, s, len, &i);
 	}
+}
+
+void
+ftext_canon_isa(char *dst, const char *s, size_t len, enum ftext_isa isa)
+{
+	size_t i = 0;
+
+	switch (isa) {
+#ifdef FTEXT_HAVE_AVX2
+	case FTEXT_AVX2:
+		i = ftext_canon_avx2(dst, s, len);
+#ifdef FTEXT_HAVE_SSE2
+		/* Up to 31 bytes left: one more block of 16 saves half the tail. */
+		i += ftext_canon_sse2(dst + i, s + i, len - i);
+#endif
+		break;
+#endif
+#ifdef FTEXT_HAVE_SSE2
+	case FTEXT_SSE2:
+		i = ftext_canon_sse2(dst, s, len);
+		break;
+#endif
+	default:
+		break;
+	}
+	canon_tail(dst, s, len, i);
+}
+
+void
+ftext_canon(char *dst, const char *s, size_t len)
+{
+	ftext_canon_isa(dst, s, len, ftext_isa_best());
 }
 
 int
