@@ -305,6 +305,12 @@ START_TEST(kw_window_and_signature)
 	t = "Hej\n\nVi ses til mødet om budgettet.\n\nMed venlig hilsen\nAnne Holm\n"
 	    "Afdelingsleder, Psykiatri og Misbrug, Sundhed og Omsorg\nTlf. 22 31 40 59\n";
 	ck_assert_uint_eq(kw_cats(t, FWHERE_BODY), 0);
+	/* A signature in the quoted history ends where the older message starts:
+	 * the case quoted under "Mvh Jens" is still read. */
+	t = "Tak.\n\nMvh\nJens\n\nDen man. 2. nov. 2026 kl. 09.00 skrev Ole Berg "
+	    "<ole.berg@bakkeby.dk>:\nBorgeren Per V. har f\xc3\xa5""et konstateret kr\xc3\xa6""ft "
+	    "og er indlagt.\n";
+	ck_assert(kw_cats(t, FWHERE_QUOTED) & HEALTH);
 }
 END_TEST
 
