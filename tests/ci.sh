@@ -19,13 +19,14 @@ done
 grep -E '^(# |PASS|FAIL|XFAIL|ERROR|SKIP)' check.out || true
 # One closing line over every check of every suite (Check prints
 # "Checks: N, Failures: F, Errors: E"; the script suites "N passed, M failed").
-cat tests/unit/*.log tests/*/*.sh.log 2>/dev/null | awk '
+{ cat tests/unit/*.log tests/*/*.sh.log 2>/dev/null || true; } | awk '
 	/^[0-9]+%: Checks: / { gsub(",", ""); p += $3 - $5 - $7; f += $5 + $7 }
 	/^[0-9]+ passed, [0-9]+ failed/ { p += $1; f += $3 }
 	END { printf "%d passed, %d failed\n", p, f }'
 
 if [ "$status" -ne 0 ]; then
-	echo "make check failed (exit $status)"
+	echo "make check failed (exit $status); its last lines:"
+	tail -n 40 check.out
 	cat tests/test-suite.log tests/unit/test-suite.log 2>/dev/null || true
 	exit "$status"
 fi
