@@ -272,6 +272,7 @@ kw_cats(const char *text, enum fwhere where)
 }
 
 #define HEALTH (1u << FCAT_HEALTH)
+#define SOCIAL (1u << FCAT_SOCIAL)
 #define CRIMINAL (1u << FCAT_CRIMINAL)
 
 START_TEST(kw_whole_words)
@@ -315,6 +316,17 @@ START_TEST(kw_window_and_signature)
 }
 END_TEST
 
+/* Neglect told in plain words is a social case; the same words about the
+ * municipality are not. */
+START_TEST(kw_neglect_plain_words)
+{
+	ck_assert(kw_cats("Drengen bor nu hos sin moster, fordi hans mor ikke kan tage sig af "
+	    "ham, n\xc3\xa5r hun har drukket.", FWHERE_BODY) & SOCIAL);
+	ck_assert_uint_eq(kw_cats("Kommunen kan ikke tage sig af alle opgaver i \xc3\xa5r, s\xc3\xa5 "
+	    "budgettet skal prioriteres.", FWHERE_BODY), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -333,6 +345,7 @@ suite(void)
 	tcase_add_checked_fixture(tk, kw_setup, kw_teardown);
 	tcase_add_test(tk, kw_whole_words);
 	tcase_add_test(tk, kw_window_and_signature);
+	tcase_add_test(tk, kw_neglect_plain_words);
 	suite_add_tcase(s, tk);
 	return s;
 }
