@@ -76,7 +76,7 @@ two_ci(const char *s, size_t n, const char *w)
 	    (((unsigned char)s[1] | 0x20) == (unsigned char)w[1] || s[1] == w[1]);
 }
 
-static int
+static inline int
 starts_ci(const char *s, size_t n, const char *w)
 {
 	size_t wl;
@@ -124,7 +124,7 @@ heads(const char *t, size_t s, size_t e)
 	    t[s] == '*' || t[s] == '_'))
 		s++;
 	for (size_t k = 0; disclaimer_heads[k]; k++)
-		if (two_ci(t + s, e - s, disclaimer_heads[k]) && starts_ci(t + s, e - s, disclaimer_heads[k]))
+		if (starts_ci(t + s, e - s, disclaimer_heads[k]))
 			return 1;
 	return 0;
 }
@@ -195,12 +195,12 @@ closing_line(const char *t, size_t s, size_t e)
 	if (e - s == 2 && t[s] == '-' && t[s + 1] == '-')
 		return 1;
 	for (size_t k = 0; sig_lines[k]; k++)
-		if (two_ci(t + s, e - s, sig_lines[k]) && starts_ci(t + s, e - s, sig_lines[k]))
+		if (starts_ci(t + s, e - s, sig_lines[k]))
 			return 1;
 	for (size_t k = 0; closings[k]; k++) {
 		size_t wl, rest, words = 0;
 		const char *r;
-		if (!two_ci(t + s, e - s, closings[k]) || !starts_ci(t + s, e - s, closings[k]))
+		if (!starts_ci(t + s, e - s, closings[k]))
 			continue;
 		wl = strlen(closings[k]);
 		r = t + s + wl;
