@@ -5,6 +5,7 @@
  * window of a category word. Results equal a full tokenisation's. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,29 +222,67 @@ count_words(const char *cb, size_t from, size_t to)
 	return n;
 }
 
+#if defined(__SSE2__)
+/* Word starts (blank before, letter here) and ends (letter before, blank
+ * here) of cb[i, i + 64), as bit masks. */
+static void
+masks64(const char *cb, size_t i, uint64_t *ms, uint64_t *me)
+{
+	const __m128i sp = _mm_set1_epi8(' ');
+
+	*ms = *me = 0;
+	for (int k = 0; k < 4; k++) {
+		const char *p = cb + i + 16 * (size_t)k;
+		__m128i bp = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), sp);
+		__m128i bc = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), sp);
+		*ms |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(bc, bp)) << (16 * k);
+		*me |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(bp, bc)) << (16 * k);
+	}
+}
+
+/* The set bits of m as offsets from base into out; returns their count.
+ * Eight are written at a time whether set or not (out has room): a loop per
+ * bit mispredicts on every block. */
+static size_t
+flatten(size_t *out, size_t base, uint64_t m)
+{
+	/* Bit count in registers: without -mpopcnt the builtin is a call. */
+	uint64_t c = m - ((m >> 1) & 0x5555555555555555ull);
+	size_t n;
+
+	c = (c & 0x3333333333333333ull) + ((c >> 2) & 0x3333333333333333ull);
+	c = (c + (c >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	n = (size_t)((c * 0x0101010101010101ull) >> 56);
+
+	for (size_t done = 0; done < n; done += 8)
+		for (int k = 0; k < 8; k++) {
+			out[done + (size_t)k] = base + (size_t)__builtin_ctzll(m | (1ull << 63));
+			m &= m - 1;
+		}
+	return n;
+}
+#endif
+
 /* Every word's bounds at once, for the segments where many words are
  * looked at (a category could count): walking byte by byte costs more. */
 static int
 build_tokens(struct scan *sc)
 {
 	const char *cb = sc->cb;
-	size_t n = sc->len + 2, i = 1, ks = 0, ke = 0;
+	/* + 64: flatten() writes up to 7 slots past the last word. */
+	size_t n = sc->len + 2, i = 1, ks = 0, ke = 0, cap = n / 2 + 1 + 64;
 
 	if (sc->nt)
 		return 0;
-	if ((sc->ts = malloc((n / 2 + 1) * sizeof(size_t))) == NULL ||
-	    (sc->te = malloc((n / 2 + 1) * sizeof(size_t))) == NULL)
+	if ((sc->ts = malloc(cap * sizeof(size_t))) == NULL ||
+	    (sc->te = malloc(cap * sizeof(size_t))) == NULL)
 		return -1;
 #if defined(__SSE2__)
-	for (__m128i sp = _mm_set1_epi8(' '); i + 16 <= n; i += 16) {
-		__m128i bp = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1)), sp);
-		__m128i bc = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(cb + i)), sp);
-		unsigned ms = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bc, bp));
-		unsigned me = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bp, bc));
-		for (; ms; ms &= ms - 1)
-			sc->ts[ks++] = i + (size_t)__builtin_ctz(ms);
-		for (; me; me &= me - 1)
-			sc->te[ke++] = i + (size_t)__builtin_ctz(me);
+	for (; i + 64 <= n; i += 64) {
+		uint64_t ms, me;
+		masks64(cb, i, &ms, &me);
+		ks += flatten(sc->ts + ks, i, ms);
+		ke += flatten(sc->te + ke, i, me);
 	}
 #endif
 	for (; i < n; i++) {
