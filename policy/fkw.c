@@ -64,7 +64,7 @@ fkw_dict_free(struct fkw_dict *d)
 	free(d->e);
 	fkwhs_free(d->hs);
 	fkwhs_free(d->hs_person);
-	fkwhs_free(d->hs_disc);
+	free(d->disc_off);
 	free(d);
 }
 
@@ -283,9 +283,9 @@ pick_anchors(struct fkw_dict *d)
 	}
 }
 
-/* The literals of one database: the anchors of the category or of the
- * person entries, or the disclaimer phrases (ids from d->n). */
-enum lits_kind { LITS_CATEGORY, LITS_PERSON, LITS_DISCLAIMER };
+/* The literals of one database: the anchors of the category entries and of
+ * the disclaimer phrases (ids from d->n), or of the person entries. */
+enum lits_kind { LITS_CATEGORY, LITS_PERSON };
 
 struct lits {
 	const char **w;
@@ -304,14 +304,73 @@ lits_free(struct lits *L)
 	free(L->canon);
 }
 
+/* A disclaimer phrase's anchor: its rarest-looking word after the first, so
+ * a phrase that starts inside a word is still found (a later word always
+ * starts after a blank). canon is the phrase in ftext_canon form; returns
+ * the word's offset and sets *len. */
+static size_t
+disc_anchor(const char *canon, size_t n, size_t *len)
+{
+	size_t best = 0, p = 0;
+	int rank = 0;
+
+	*len = 0;
+	while (p < n && canon[p] != ' ')
+		p++;
+	while (p < n) {
+		struct kw_word w = { NULL, 0, 0, 1 };
+		size_t s;
+		while (p < n && canon[p] == ' ')
+			p++;
+		for (s = p; p < n && canon[p] != ' '; p++)
+			;
+		w.w = (char *)(canon + s);
+		w.len = p - s;
+		if (w.len > 0 && (*len == 0 || anchor_rank(&w) > rank)) {
+			rank = anchor_rank(&w);
+			best = s;
+			*len = w.len;
+		}
+	}
+	return best;
+}
+
+/* The phrases' anchors into L (after the entries), their offsets into
+ * d->disc_off: the engine reports the anchor, the phrase starts off before. */
 static int
-lits_make(const struct fkw_dict *d, enum lits_kind kind, struct lits *L)
+disc_lits(struct fkw_dict *d, struct lits *L)
+{
+	size_t np, clen = 0;
+	const char *const *ph = fsig_phrases(&np);
+
+	d->ndisc = 0;
+	if ((d->disc_off = calloc(np + 1, sizeof(size_t))) == NULL)
+		return -1;
+	for (size_t i = 0; i < np; i++) {
+		size_t pl = strlen(ph[i]), wl, off;
+		ftext_canon(L->canon + clen, ph[i], pl);
+		off = disc_anchor(L->canon + clen, pl, &wl);
+		L->w[L->n] = L->canon + clen + off;
+		clen += pl;
+		if (wl == 0)
+			continue;   /* a one-word phrase: test_split rules it out */
+		L->l[L->n] = wl;
+		L->f[L->n] = FKWHS_SUF;
+		L->id[L->n++] = d->n + i;
+		d->disc_off[i] = off;
+	}
+	d->ndisc = np;
+	return 0;
+}
+
+static int
+lits_make(struct fkw_dict *d, enum lits_kind kind, struct lits *L)
 {
 	size_t np, clen = 0, cap;
 	const char *const *ph = fsig_phrases(&np);
 
 	memset(L, 0, sizeof(*L));
-	if (kind != LITS_DISCLAIMER)
+	if (kind != LITS_CATEGORY)
 		np = 0;
 	cap = d->n + np;
 	for (size_t i = 0; i < np; i++)
@@ -324,33 +383,24 @@ lits_make(const struct fkw_dict *d, enum lits_kind kind, struct lits *L)
 		return -1;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct kw_word *a = &d->e[i].w[d->e[i].anchor];
-		if (kind == LITS_DISCLAIMER || (d->e[i].cat == KW_PERSON) != (kind == LITS_PERSON))
+		if ((d->e[i].cat == KW_PERSON) != (kind == LITS_PERSON))
 			continue;
 		L->w[L->n] = a->w;
 		L->l[L->n] = a->len;
 		L->f[L->n] = (a->pre ? FKWHS_PRE : 0) | (a->suf ? FKWHS_SUF : 0);
 		L->id[L->n++] = i;
 	}
-	clen = 0;
-	for (size_t i = 0; i < np; i++) {
-		size_t pl = strlen(ph[i]);
-		ftext_canon(L->canon + clen, ph[i], pl);
-		L->w[L->n] = L->canon + clen;
-		L->l[L->n] = pl;
-		L->f[L->n] = FKWHS_PRE | FKWHS_SUF;
-		L->id[L->n++] = d->n + i;
-		clen += pl;
-	}
-	return 0;
+	return kind == LITS_CATEGORY ? disc_lits(d, L) : 0;
 }
 
-/* Three databases: category words are looked for in every segment; person
- * words (common in any mail) and disclaimers only once a category word
- * could count, the person words only in the windows where they matter.
- * Each extra literal would slow the pass that every mail takes.
+/* Two databases: category words and disclaimer phrases are looked for in
+ * every segment; person words (common in any mail) only once a category
+ * word could count, and only in the windows where they matter. Phrases are
+ * anchored on a long word, as entries are: a literal of common words would
+ * slow the pass that every mail takes.
  * An empty list leaves *h NULL (nothing of that kind is found). */
 static int
-build_one(const struct fkw_dict *d, enum lits_kind kind, struct fkwhs **h, const char *dir,
+build_one(struct fkw_dict *d, enum lits_kind kind, struct fkwhs **h, const char *dir,
     char *err, size_t errlen)
 {
 	struct lits L;
@@ -374,8 +424,7 @@ build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 {
 	pick_anchors(d);
 	if (build_one(d, LITS_CATEGORY, &d->hs, dir, err, errlen) < 0 ||
-	    build_one(d, LITS_PERSON, &d->hs_person, dir, err, errlen) < 0 ||
-	    build_one(d, LITS_DISCLAIMER, &d->hs_disc, dir, err, errlen) < 0)
+	    build_one(d, LITS_PERSON, &d->hs_person, dir, err, errlen) < 0)
 		return -1;
 	return 0;
 }

@@ -32,9 +32,10 @@ struct fkw_dict {
 	size_t n, cap;
 	struct fkwset *exclude;   /* exclude.txt, lower-cased */
 	struct fkwset *stop;      /* words that are never half of a name pair */
-	struct fkwhs *hs;         /* category anchors: every segment */
+	struct fkwhs *hs;         /* category and disclaimer anchors: every segment */
 	struct fkwhs *hs_person;  /* person anchors: in windows that could count */
-	struct fkwhs *hs_disc;    /* disclaimer phrases: when signatures matter */
+	size_t *disc_off;         /* per disclaimer phrase (id d->n + i): its anchor's offset */
+	size_t ndisc;
 };
 
 #endif

@@ -52,6 +52,7 @@ struct scan {
 	size_t np, capp;
 	size_t base;       /* offset of the buffer the engine is scanning */
 	int nosig;         /* 1: signatures not looked at yet (the first, upper-bound pass) */
+	int main_done;     /* the category and phrase pass has run */
 	size_t *ts, *te;   /* the token array: word k is cb[ts[k], te[k]) */
 	size_t nt;         /* 0: not built (few hits: words are found by walking) */
 	size_t *q;         /* token indices of the windows that could reach the threshold */
@@ -80,10 +81,15 @@ on_raw(size_t at, size_t entry, void *arg)
 	struct scan *sc = arg;
 
 	if (entry >= sc->d->n) {
+		/* A phrase's anchor word: the phrase starts off bytes before it
+		 * (in the segment's text: cb has one blank more). */
+		size_t ph = entry - sc->d->n, off = sc->d->disc_off[ph];
+		if (sc->base + at < off + 1)
+			return 0;
 		if (grow((void **)&sc->p, &sc->capp, sc->np + 1, sizeof(*sc->p)) < 0)
 			return -1;
-		sc->p[sc->np].at = sc->base + at - 1;
-		sc->p[sc->np].phrase = entry - sc->d->n;
+		sc->p[sc->np].at = sc->base + at - 1 - off;
+		sc->p[sc->np].phrase = ph;
 		sc->np++;
 		return 0;
 	}
@@ -628,16 +634,29 @@ scan_range(struct scan *sc, const struct fkwhs *h, size_t s, size_t e)
 	return rc != 0 ? -1 : 0;
 }
 
+/* The first pass: category words into the raw hits, disclaimer phrases
+ * into the candidates. */
+static int
+main_pass(struct scan *sc)
+{
+	sc->main_done = 1;
+	return scan_range(sc, sc->d->hs, 0, sc->len + 2);
+}
+
 /* Signatures and disclaimers of the segment, for excluded(): wanted only
- * once a category could count, so disclaimer phrases have their own pass. */
+ * once a category could count. The phrases come from the first pass; a
+ * segment scanned only for persons has it now, keeping no category hit. */
 static int
 find_signature(struct scan *sc)
 {
 	if (sc->sig_done)
 		return 0;
-	sc->np = 0;
-	if (scan_range(sc, sc->d->hs_disc, 0, sc->len + 2) < 0)
-		return -1;
+	if (!sc->main_done) {
+		size_t nr = sc->nr;
+		if (main_pass(sc) < 0)
+			return -1;
+		sc->nr = nr;
+	}
 	if (sc->np)
 		qsort(sc->p, sc->np, sizeof(*sc->p), by_cand);
 	fsig_find_cand(sc->orig, sc->len, sc->p, sc->np, &sc->sig);
@@ -679,7 +698,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 {
 	size_t window = (size_t)c->kw.window;
 
-	if (scan_range(sc, sc->d->hs, 0, sc->len + 2) < 0)
+	if (main_pass(sc) < 0)
 		return -1;
 	if (sc->nr == 0)
 		return 0;
