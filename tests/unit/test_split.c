@@ -316,6 +316,41 @@ START_TEST(kw_window_and_signature)
 }
 END_TEST
 
+/* Every disclaimer phrase is found by the keyword pass (anchored on a later
+ * word): the case words of its paragraph do not count, in capitals too and
+ * when the phrase starts inside a word. Without the phrase they do. */
+static unsigned
+kw_disc_form(const char *c, const char *lead, const char *phrase, int caps)
+{
+	char t[512];
+	int l = snprintf(t, sizeof(t), "Hej\n\n%s. %s%s.\n\nVi ses.\n", c, lead, phrase);
+
+	ck_assert(l > 0 && (size_t)l < sizeof(t));
+	for (char *p = t; caps && *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 32);
+	return kw_cats(t, FWHERE_BODY);
+}
+
+START_TEST(kw_every_disclaimer_phrase)
+{
+	static const char *const lead[] = { "Bem\xc3\xa6rk: ", "TEKST", "" };
+	const char *c = "Borgeren Per V. har kr\xc3\xa6""ft og misbrug og er indlagt";
+	size_t n;
+	const char *const *v = fsig_phrases(&n);
+
+	ck_assert_uint_gt(n, 10);
+	for (int form = 0; form < 3; form++)
+		ck_assert_msg(kw_disc_form(c, lead[form], "", form == 1) & HEALTH, "form %d", form);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(strchr(v[i], ' ') != NULL, "one-word phrase: %s", v[i]);
+		for (int form = 0; form < 3; form++)
+			ck_assert_msg(kw_disc_form(c, lead[form], v[i], form == 1) == 0, "%s (form %d)",
+			    v[i], form);
+	}
+}
+END_TEST
+
 /* Neglect told in plain words is a social case; the same words about the
  * municipality are not. */
 START_TEST(kw_neglect_plain_words)
@@ -346,6 +381,7 @@ suite(void)
 	tcase_add_test(tk, kw_whole_words);
 	tcase_add_test(tk, kw_window_and_signature);
 	tcase_add_test(tk, kw_neglect_plain_words);
+	tcase_add_test(tk, kw_every_disclaimer_phrase);
 	suite_add_tcase(s, tk);
 	return s;
 }
