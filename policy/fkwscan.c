@@ -53,7 +53,7 @@ struct scan {
 	size_t base;       /* offset of the buffer the engine is scanning */
 	int nosig;         /* 1: signatures not looked at yet (the first, upper-bound pass) */
 	int main_done;     /* the category and phrase pass has run */
-	size_t *ts, *te;   /* the token array: word k is cb[ts[k], te[k]) */
+	size_t *ts;        /* the token array: word k starts at cb[ts[k]] */
 	size_t nt;         /* 0: not built (few hits: words are found by walking) */
 	size_t *q;         /* token indices of the windows that could reach the threshold */
 	size_t nq, capq;
@@ -155,6 +155,18 @@ tok_prev(const char *cb, struct tok t)
 	return p > 0 ? tok_at(cb, p - 1) : z;
 }
 
+/* The end of word k (k < nt): back from the next word's start over the
+ * blanks, mostly one. */
+static size_t
+tok_end(const struct scan *sc, size_t k)
+{
+	size_t e = k + 1 < sc->nt ? sc->ts[k + 1] : sc->len + 2;
+
+	while (sc->cb[e - 1] == ' ')
+		e--;
+	return e;
+}
+
 /* Word k of the token array, or len 0 past its ends. */
 static struct tok
 tok_k(const struct scan *sc, size_t k)
@@ -163,7 +175,7 @@ tok_k(const struct scan *sc, size_t k)
 
 	if (k < sc->nt) {
 		t.s = sc->ts[k];
-		t.len = sc->te[k] - sc->ts[k];
+		t.len = tok_end(sc, k) - sc->ts[k];
 	}
 	return t;
 }
@@ -229,21 +241,20 @@ count_words(const char *cb, size_t from, size_t to)
 }
 
 #if defined(__SSE2__)
-/* Word starts (blank before, letter here) and ends (letter before, blank
- * here) of cb[i, i + 64), as bit masks. */
-static void
-masks64(const char *cb, size_t i, uint64_t *ms, uint64_t *me)
+/* Word starts (blank before, letter here) of cb[i, i + 64) as a bit mask. */
+static uint64_t
+starts64(const char *cb, size_t i)
 {
 	const __m128i sp = _mm_set1_epi8(' ');
+	uint64_t m = 0;
 
-	*ms = *me = 0;
 	for (int k = 0; k < 4; k++) {
 		const char *p = cb + i + 16 * (size_t)k;
 		__m128i bp = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), sp);
 		__m128i bc = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), sp);
-		*ms |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(bc, bp)) << (16 * k);
-		*me |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(bp, bc)) << (16 * k);
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(bc, bp)) << (16 * k);
 	}
+	return m;
 }
 
 /* The set bits of m as offsets from base into out; returns their count.
@@ -269,35 +280,28 @@ flatten(size_t *out, size_t base, uint64_t m)
 }
 #endif
 
-/* Every word's bounds at once, for the segments where many words are
- * looked at (a category could count): walking byte by byte costs more. */
+/* Every word's start at once, for the segments where many words are
+ * looked at (a category could count): walking byte by byte costs more.
+ * Ends are found from the next start (tok_end). */
 static int
 build_tokens(struct scan *sc)
 {
 	const char *cb = sc->cb;
 	/* + 64: flatten() writes up to 7 slots past the last word. */
-	size_t n = sc->len + 2, i = 1, ks = 0, ke = 0, cap = n / 2 + 1 + 64;
+	size_t n = sc->len + 2, i = 1, ks = 0, cap = n / 2 + 1 + 64;
 
 	if (sc->nt)
 		return 0;
-	if ((sc->ts = malloc(cap * sizeof(size_t))) == NULL ||
-	    (sc->te = malloc(cap * sizeof(size_t))) == NULL)
+	if ((sc->ts = malloc(cap * sizeof(size_t))) == NULL)
 		return -1;
 #if defined(__SSE2__)
-	for (; i + 64 <= n; i += 64) {
-		uint64_t ms, me;
-		masks64(cb, i, &ms, &me);
-		ks += flatten(sc->ts + ks, i, ms);
-		ke += flatten(sc->te + ke, i, me);
-	}
+	for (; i + 64 <= n; i += 64)
+		ks += flatten(sc->ts + ks, i, starts64(cb, i));
 #endif
-	for (; i < n; i++) {
+	for (; i < n; i++)
 		if (cb[i - 1] == ' ' && cb[i] != ' ')
 			sc->ts[ks++] = i;
-		else if (cb[i - 1] != ' ' && cb[i] == ' ')
-			sc->te[ke++] = i;
-	}
-	sc->nt = ks;   /* == ke: cb starts and ends with a blank */
+	sc->nt = ks;
 	return 0;
 }
 
@@ -676,7 +680,7 @@ scan_persons(struct scan *sc, size_t window)
 	for (size_t i = 0; i < sc->nq; i++) {
 		size_t k = sc->q[i], lo = k > window ? k - window - 1 : 0,
 		    hi = k + window + KW_MAX_WORDS < sc->nt ? k + window + KW_MAX_WORDS : sc->nt - 1;
-		size_t s = sc->ts[lo] - 1, e = sc->te[hi];
+		size_t s = sc->ts[lo] - 1, e = tok_end(sc, hi);
 		if (person_in(sc, n, k > window ? k - window : 0, k + window))
 			continue;
 		if (s < done)
@@ -776,7 +780,6 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 	free(sc.p);
 	free(sc.q);
 	free(sc.ts);
-	free(sc.te);
 	fsig_free(&sc.sig);
 	return rc < 0 ? -1 : 0;
 }
