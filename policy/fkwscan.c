@@ -499,10 +499,33 @@ person_near(const struct scan *sc, size_t from, size_t to)
 	return person_in(sc, sc->nh, from, to);
 }
 
-/* Name pairs with their first word's index in [lo, hi]; t is token lo. */
+/* Name pairs with their first word's index in [lo, hi], from the token
+ * array: a word that cannot open a name costs one byte read, as
+ * capitalised() wants an upper-case first letter. */
+static int
+pairs_in_array(struct scan *sc, size_t lo, size_t hi, int *found)
+{
+	for (size_t i = lo; i <= hi && i < sc->nt; i++) {
+		unsigned char c0 = (unsigned char)sc->orig[sc->ts[i] - 1];
+		struct tok a;
+		if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
+			continue;
+		a = tok_k(sc, i);
+		if (name_pair(sc, a, tok_k(sc, i + 1))) {
+			*found = 1;
+			if (add_hit(sc, i, a.s, -1) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The same walking the text; t is token lo. */
 static int
 pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
 {
+	if (sc->nt)
+		return pairs_in_array(sc, lo, hi, found);
 	for (size_t i = lo; t.len && i <= hi; i++) {
 		struct tok n = next_tok(sc, t);
 		if (name_pair(sc, t, n)) {
