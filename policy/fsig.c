@@ -183,8 +183,13 @@ may_close(const char *t, size_t n)
 		c0 = (unsigned char)(c0 | 0x20);
 	if (c1 >= 'A' && c1 <= 'Z')
 		c1 = (unsigned char)(c1 | 0x20);
-	two = second[c0];
-	return two != NULL && c1 != 0 && strchr(two, c1) != NULL;
+	if ((two = second[c0]) == NULL)
+		return 0;
+	/* Not strchr: a call per line for three letters. */
+	for (; *two; two++)
+		if ((unsigned char)*two == c1)
+			return 1;
+	return 0;
 }
 
 static int
