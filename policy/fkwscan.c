@@ -180,14 +180,23 @@ tok_k(const struct scan *sc, size_t k)
 	return t;
 }
 
-/* The word holding byte p (a letter of cb). */
+/* The word holding byte p (a letter of cb). from is a word at or before
+ * it (0 if unknown): hits come in text order, so the search gallops on from
+ * the last one instead of halving the whole array each time. */
 static struct tok
-tok_of(const struct scan *sc, size_t p)
+tok_of(const struct scan *sc, size_t p, size_t from)
 {
-	size_t lo = 0, hi = sc->nt;
+	size_t lo = from, hi, step = 1;
 
 	if (sc->nt == 0)
 		return tok_at(sc->cb, p);
+	if (lo >= sc->nt || sc->ts[lo] > p)
+		lo = 0;
+	while (lo + step < sc->nt && sc->ts[lo + step] <= p) {
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step < sc->nt ? lo + step : sc->nt;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (sc->ts[mid] <= p)
@@ -418,13 +427,14 @@ by_pos(const void *a, const void *b)
 static int
 check_raw(struct scan *sc, size_t from)
 {
-	size_t pos = 1, idx = 0;
+	size_t pos = 1, idx = 0, hint = 0;
 
 	if (sc->nr > from)
 		sort_small(sc->r + from, sc->nr - from, sizeof(*sc->r), by_pos);
 	for (size_t i = from; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
-		struct tok t = tok_of(sc, sc->r[i].at), first = t;
+		struct tok t = tok_of(sc, sc->r[i].at, hint), first = t;
+		hint = t.k;
 		size_t k;
 		for (k = 0; k < e->anchor && (first = prev_tok(sc, first)).len; k++)
 			;
