@@ -421,6 +421,21 @@ by_pos(const void *a, const void *b)
 	return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
+/* Does entry e hold at raw hit at (a byte of its anchor word)? *t gets the
+ * anchor's word, *first the entry's first. */
+static int
+holds(struct scan *sc, const struct kw_entry *e, size_t at, size_t hint, struct tok *t,
+    struct tok *first)
+{
+	size_t k;
+
+	*t = tok_of(sc, at, hint);
+	*first = *t;
+	for (k = 0; k < e->anchor && (*first = prev_tok(sc, *first)).len; k++)
+		;
+	return k == e->anchor && entry_at(sc, e, *first);
+}
+
 /* Raw engine hits r[from..] -> checked hits (appended) with their token
  * index, counted only for the hits that hold: most raw hits are a root
  * inside a longer word. Without the token array from must be 0. */
@@ -433,12 +448,10 @@ check_raw(struct scan *sc, size_t from)
 		sort_small(sc->r + from, sc->nr - from, sizeof(*sc->r), by_pos);
 	for (size_t i = from; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
-		struct tok t = tok_of(sc, sc->r[i].at, hint), first = t;
+		struct tok t, first;
+		int ok = holds(sc, e, sc->r[i].at, hint, &t, &first);
 		hint = t.k;
-		size_t k;
-		for (k = 0; k < e->anchor && (first = prev_tok(sc, first)).len; k++)
-			;
-		if (k < e->anchor || !entry_at(sc, e, first))
+		if (!ok)
 			continue;
 		if (sc->nt) {
 			idx = t.k;
@@ -702,26 +715,65 @@ find_signature(struct scan *sc)
 	return 0;
 }
 
+/* One window's person search: a person word whose entry starts at a word
+ * index in [lo, hi]; hint is a word at or before the search. */
+struct person_win {
+	struct scan *sc;
+	size_t lo, hi, hint;
+};
+
+/* A person word from the engine: checked at once, and the first that holds
+ * in the window ends the search (1), as one person is all a window needs. */
+static int
+on_person(size_t at, size_t entry, void *arg)
+{
+	struct person_win *pw = arg;
+	struct scan *sc = pw->sc;
+	const struct kw_entry *e = &sc->d->e[entry];
+	struct tok t, first;
+	size_t idx;
+
+	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first))
+		return 0;
+	idx = t.k - e->anchor;
+	if (idx < pw->lo || idx > pw->hi)
+		return 0;
+	return add_hit(sc, idx, first.s, (int)entry) < 0 ? -1 : 1;
+}
+
+/* A person hit among h[n..] (found by this pass, unsorted) in [lo, hi]. */
+static int
+found_in(const struct scan *sc, size_t n, size_t lo, size_t hi)
+{
+	for (size_t i = n; i < sc->nh; i++)
+		if (sc->h[i].at >= lo && sc->h[i].at <= hi)
+			return 1;
+	return 0;
+}
+
 /* Person words only where they can count: within window words of a window
  * that qualifies and has no name in reach yet (and a phrase's length on,
- * for a phrase's later anchor). Hits are sorted. */
+ * for a phrase's later anchor). Each window stops at its first person. */
 static int
 scan_persons(struct scan *sc, size_t window)
 {
-	size_t done = 0, n = sc->nh;
+	size_t n = sc->nh;
 
+	if (sc->d->hs_person == NULL)
+		return 0;
 	for (size_t i = 0; i < sc->nq; i++) {
 		size_t k = sc->q[i], lo = k > window ? k - window - 1 : 0,
 		    hi = k + window + KW_MAX_WORDS < sc->nt ? k + window + KW_MAX_WORDS : sc->nt - 1;
 		size_t s = sc->ts[lo] - 1, e = tok_end(sc, hi);
-		if (person_in(sc, n, k > window ? k - window : 0, k + window))
+		struct person_win pw = { sc, k > window ? k - window : 0, k + window, lo };
+		int rc;
+		if (person_in(sc, n, pw.lo, pw.hi) || found_in(sc, n, pw.lo, pw.hi))
 			continue;
-		if (s < done)
-			s = done;
-		if (scan_range(sc, sc->d->hs_person, s, e) < 0)
+		sc->base = s;
+		rc = fkwhs_scan(sc->d->hs_person, sc->cb + s, e - s, on_person, &pw);
+		sc->base = 0;
+		if (rc < 0)
 			return -1;
-		if (e > done)
-			done = e;
 	}
 	return 0;
 }
@@ -754,11 +806,10 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 		return -1;
 	sort_hits(sc);
 	if (!person_given) {
-		size_t from = sc->nr;
 		if (pairs_near(sc, window) < 0)
 			return -1;
 		sort_hits(sc);
-		if (scan_persons(sc, window) < 0 || check_raw(sc, from) < 0)
+		if (scan_persons(sc, window) < 0)
 			return -1;
 		sort_hits(sc);
 	}
