@@ -722,8 +722,9 @@ struct person_win {
 	size_t lo, hi, hint;
 };
 
-/* A person word from the engine: checked at once, and the first that holds
- * in the window ends the search (1), as one person is all a window needs. */
+/* A person word from the engine, checked at once and kept if it holds (a
+ * later window may want it); the first in the window ends the search (1),
+ * as one person is all a window needs. */
 static int
 on_person(size_t at, size_t entry, void *arg)
 {
@@ -735,10 +736,11 @@ on_person(size_t at, size_t entry, void *arg)
 
 	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first))
 		return 0;
+	pw->hint = t.k;
 	idx = t.k - e->anchor;
-	if (idx < pw->lo || idx > pw->hi)
-		return 0;
-	return add_hit(sc, idx, first.s, (int)entry) < 0 ? -1 : 1;
+	if (add_hit(sc, idx, first.s, (int)entry) < 0)
+		return -1;
+	return idx >= pw->lo && idx <= pw->hi;
 }
 
 /* A person hit among h[n..] (found by this pass, unsorted) in [lo, hi]. */
@@ -753,11 +755,13 @@ found_in(const struct scan *sc, size_t n, size_t lo, size_t hi)
 
 /* Person words only where they can count: within window words of a window
  * that qualifies and has no name in reach yet (and a phrase's length on,
- * for a phrase's later anchor). Each window stops at its first person. */
+ * for a phrase's later anchor). Each window stops at its first person; a
+ * region scanned to its end is not scanned again for the next window, as
+ * every person in it was kept. */
 static int
 scan_persons(struct scan *sc, size_t window)
 {
-	size_t n = sc->nh;
+	size_t n = sc->nh, done = 0;
 
 	if (sc->d->hs_person == NULL)
 		return 0;
@@ -769,11 +773,17 @@ scan_persons(struct scan *sc, size_t window)
 		int rc;
 		if (person_in(sc, n, pw.lo, pw.hi) || found_in(sc, n, pw.lo, pw.hi))
 			continue;
+		if (s < done)
+			s = done;
+		if (s >= e)
+			continue;
 		sc->base = s;
 		rc = fkwhs_scan(sc->d->hs_person, sc->cb + s, e - s, on_person, &pw);
 		sc->base = 0;
 		if (rc < 0)
 			return -1;
+		if (rc == 0)
+			done = e;
 	}
 	return 0;
 }
