@@ -635,6 +635,32 @@ window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const 
 	return best;
 }
 
+/* The category hits found before signatures were known, less those with a
+ * word inside a signature or disclaimer: what check_raw would keep now,
+ * without checking every raw hit again. */
+static void
+drop_signed(struct scan *sc)
+{
+	size_t n = 0, hint = 0;
+
+	if (sc->sig.n == 0)
+		return;
+	for (size_t i = 0; i < sc->nh; i++) {
+		const struct kw_entry *e = &sc->d->e[sc->h[i].entry];
+		struct tok t = tok_of(sc, sc->h[i].off, hint);
+		int out = 0;
+		hint = t.k;
+		for (size_t k = 0; k < e->nw && !out; k++) {
+			if (k > 0)
+				t = next_tok(sc, t);
+			out = fsig_covers(&sc->sig, t.s - 1);
+		}
+		if (!out)
+			sc->h[n++] = sc->h[i];
+	}
+	sc->nh = n;
+}
+
 /* The windows (by their first hit's token) that reach the threshold before
  * signatures are excluded and persons looked for: only there can either
  * change a finding, so only there are persons looked for. */
@@ -802,7 +828,8 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	if (sc->nr == 0)
 		return 0;
 	sc->nosig = 1;
-	if (check_raw(sc, 0) < 0)
+	/* Many raw hits: the token array is cheaper than walking to each. */
+	if ((sc->nr >= 16 && build_tokens(sc) < 0) || check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
 	if (qualify(sc, c) < 0)
@@ -811,10 +838,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 		return 0;
 	if (build_tokens(sc) < 0 || find_signature(sc) < 0)
 		return -1;
-	sc->nh = 0;
-	if (check_raw(sc, 0) < 0)
-		return -1;
-	sort_hits(sc);
+	drop_signed(sc);
 	if (!person_given) {
 		if (pairs_near(sc, window) < 0)
 			return -1;
