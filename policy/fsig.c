@@ -6,9 +6,14 @@
  * so text written after it is still read. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "fquote.h"
 #include "fsig.h"
@@ -304,15 +309,60 @@ signature_end(const char *t, size_t len, size_t ls)
 	return end;
 }
 
+/* The newlines of a text, 64 bytes at a time: most lines are short, and a
+ * memchr call per line cost more than the checks on the line. */
+struct nl_scan {
+	const char *t;
+	size_t len, base;
+	uint64_t m;        /* newlines of t[base, base + 64) */
+};
+
+#if defined(__SSE2__)
+static uint64_t
+nl_mask(const char *p)
+{
+	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t m = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * k);
+	}
+	return m;
+}
+#endif
+
+/* The first newline at or after from, or len. */
+static size_t
+nl_next(struct nl_scan *ns, size_t from)
+{
+#if defined(__SSE2__)
+	while (from < ns->len) {
+		uint64_t m;
+		if (from < ns->base || from >= ns->base + 64) {
+			if (from + 64 > ns->len)
+				break;
+			ns->base = from;
+			ns->m = nl_mask(ns->t + from);
+		}
+		if ((m = ns->m >> (from - ns->base)) != 0)
+			return from + (size_t)__builtin_ctzll(m);
+		from = ns->base + 64;
+	}
+#endif
+	return from < ns->len ? line_end(ns->t, ns->len, from) : ns->len;
+}
+
 static void
 find(const char *t, size_t len, struct cands *cs, struct fsig *g)
 {
+	struct nl_scan ns = { t, len, (size_t)-1 / 2, 0 };
 	size_t ls = 0, ps = 0;
 	int in_para = 0;
 
 	g->n = 0;
 	while (ls < len) {
-		size_t le = line_end(t, len, ls), ts = ls, te = le;
+		size_t le = nl_next(&ns, ls), ts = ls, te = le;
 		trim(t, &ts, &te);
 		if (ts == te) {
 			if (in_para && para_disclaimer(t, ps, ls, cs))
