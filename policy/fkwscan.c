@@ -516,12 +516,6 @@ person_in(const struct scan *sc, size_t n, size_t from, size_t to)
 	return 0;
 }
 
-static int
-person_near(const struct scan *sc, size_t from, size_t to)
-{
-	return person_in(sc, sc->nh, from, to);
-}
-
 /* Name pairs with their first word's index in [lo, hi], from the token
  * array: a word that cannot open a name costs one byte read, as
  * capitalised() wants an upper-case first letter. */
@@ -612,27 +606,32 @@ window_sum(const struct scan *sc, size_t a, size_t window, const char **top)
 	return sum;
 }
 
-/* Best window score for category cat; *term gets the strongest term. */
-static int
-window_score(const struct scan *sc, int cat, size_t window, int cpr_seen, const char **term)
+/* The best window score of each category (best[cat - FCAT_HEALTH], zeroed
+ * by the caller) and its strongest term. Hits come in token order, so the
+ * first person in reach is followed with one index, not searched for each. */
+static void
+window_scores(const struct scan *sc, size_t window, int cpr_seen, int *best,
+    const char **term)
 {
-	int best = 0;
+	size_t p = 0;
 
 	for (size_t a = 0; a < sc->nh; a++) {
 		const struct hit *ha = &sc->h[a];
+		size_t lo = ha->at > window ? ha->at - window : 0;
 		const char *top;
-		int sum;
-		if (ha->entry < 0 || sc->d->e[ha->entry].cat != cat)
+		int cat, sum;
+		if (ha->entry < 0 || (cat = sc->d->e[ha->entry].cat) == KW_PERSON)
+			continue;
+		while (!cpr_seen && p < sc->nh && (sc->h[p].at < lo || !is_person(sc, &sc->h[p])))
+			p++;
+		if (!cpr_seen && (p == sc->nh || sc->h[p].at > ha->at + window))
 			continue;
 		sum = window_sum(sc, a, window, &top);
-		if (!cpr_seen && !person_near(sc, ha->at > window ? ha->at - window : 0, ha->at + window))
-			continue;
-		if (sum > best) {
-			best = sum;
-			*term = top;
+		if (sum > best[cat - FCAT_HEALTH]) {
+			best[cat - FCAT_HEALTH] = sum;
+			term[cat - FCAT_HEALTH] = top;
 		}
 	}
-	return best;
 }
 
 /* The category hits found before signatures were known, less those with a
@@ -822,6 +821,8 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
     struct ffindings *out)
 {
 	size_t window = (size_t)c->kw.window;
+	int best[FCAT_PRIVATE - FCAT_HEALTH + 1] = { 0 };
+	const char *term[FCAT_PRIVATE - FCAT_HEALTH + 1] = { NULL };
 
 	if (main_pass(sc) < 0)
 		return -1;
@@ -847,12 +848,12 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 			return -1;
 		sort_hits(sc);
 	}
+	window_scores(sc, window, person_given, best, term);
 	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
-		const char *term = NULL;
-		int s = window_score(sc, cat, window, person_given, &term);
+		int s = best[cat - FCAT_HEALTH];
 		if (s >= c->kw.threshold &&
 		    ffindings_add(out, "keywords", (enum fcat)cat, where,
-			s * 100 / (c->kw.threshold * 2), term) < 0)
+			s * 100 / (c->kw.threshold * 2), term[cat - FCAT_HEALTH]) < 0)
 			return -1;
 	}
 	return 0;
