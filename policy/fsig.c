@@ -340,10 +340,13 @@ nl_next(struct nl_scan *ns, size_t from)
 	while (from < ns->len) {
 		uint64_t m;
 		if (from < ns->base || from >= ns->base + 64) {
-			if (from + 64 > ns->len)
+			/* Blocks at multiples of 64: a line ending in the block
+			 * the last one ended in costs no new load. */
+			size_t b = from & ~(size_t)63;
+			if (b + 64 > ns->len)
 				break;
-			ns->base = from;
-			ns->m = nl_mask(ns->t + from);
+			ns->base = b;
+			ns->m = nl_mask(ns->t + b);
 		}
 		if ((m = ns->m >> (from - ns->base)) != 0)
 			return from + (size_t)__builtin_ctzll(m);
