@@ -13,10 +13,23 @@ struct slot {
 	uint32_t h;
 };
 
+#define KWSET_FILTER 4096   /* bits */
+
 struct fkwset {
 	struct slot *v;
 	size_t cap, n;      /* cap: a power of two, kept at least twice n */
+	/* A bit per (first byte, last byte, length) of the members: most
+	 * words asked about are rejected here without hashing them. */
+	uint64_t filter[KWSET_FILTER / 64];
 };
+
+static size_t
+filter_bit(const char *w, size_t n)
+{
+	size_t f = n ? (unsigned char)w[0] * 31u + (unsigned char)w[n - 1] * 131u : 0;
+
+	return (f + n) & (KWSET_FILTER - 1);
+}
 
 static uint32_t
 hash(const char *w, size_t n)
@@ -103,6 +116,7 @@ fkwset_add(struct fkwset *s, const char *w, size_t n)
 	sl->n = n;
 	sl->h = h;
 	s->n++;
+	s->filter[filter_bit(w, n) / 64] |= 1ull << (filter_bit(w, n) % 64);
 	return 0;
 }
 
@@ -110,8 +124,12 @@ int
 fkwset_has(const struct fkwset *s, const char *w, size_t n)
 {
 	uint32_t h;
+	size_t b;
 
 	if (s == NULL || s->n == 0)
+		return 0;
+	b = filter_bit(w, n);
+	if (!((s->filter[b / 64] >> (b % 64)) & 1))
 		return 0;
 	h = hash(w, n);
 	return find(s->v, s->cap, w, n, h)->w != NULL;
