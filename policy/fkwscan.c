@@ -5,7 +5,6 @@
  * window of a category word. Results equal a full tokenisation's. */
 #include "config.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +12,9 @@
 #include "fdet.h"
 #include "fkw.h"
 #include "fkwi.h"
+#include "fkwtok.h"
 #include "fsig.h"
 #include "ftext.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-/* A word of the canon buffer: [s, s + len) there, s - 1 in the original. */
-struct tok {
-	size_t s, len;
-	size_t k;          /* its index, when the token array is built */
-};
 
 struct raw {
 	size_t at;         /* a byte inside the anchor token */
@@ -53,8 +43,7 @@ struct scan {
 	size_t base;       /* offset of the buffer the engine is scanning */
 	int nosig;         /* 1: signatures not looked at yet (the first, upper-bound pass) */
 	int main_done;     /* the category and phrase pass has run */
-	size_t *ts;        /* the token array: word k starts at cb[ts[k]] */
-	size_t nt;         /* 0: not built (few hits: words are found by walking) */
+	struct fkwtok tk;  /* the words of cb */
 	size_t *q;         /* token indices of the windows that could reach the threshold */
 	size_t nq, capq;
 };
@@ -113,207 +102,6 @@ add_hit(struct scan *sc, size_t at, size_t off, int entry)
 	return 0;
 }
 
-/* ---- words of the canon buffer (blank-separated, blanks at both ends) ---- */
-
-static struct tok
-tok_at(const char *cb, size_t p)
-{
-	struct tok t;
-	size_t e = p;
-
-	while (cb[p - 1] != ' ')
-		p--;
-	while (cb[e] != ' ')
-		e++;
-	t.s = p;
-	t.len = e - p;
-	t.k = 0;
-	return t;
-}
-
-/* The next word after t, or len 0 at the end (n: buffer size). */
-static struct tok
-tok_next(const char *cb, size_t n, struct tok t)
-{
-	size_t p = t.s + t.len;
-	struct tok z = { n, 0, 0 };
-
-	while (p < n && cb[p] == ' ')
-		p++;
-	return p < n ? tok_at(cb, p) : z;
-}
-
-/* The word before t, or len 0 at the start. */
-static struct tok
-tok_prev(const char *cb, struct tok t)
-{
-	size_t p = t.s;
-	struct tok z = { 0, 0, 0 };
-
-	while (p > 0 && cb[p - 1] == ' ')
-		p--;
-	return p > 0 ? tok_at(cb, p - 1) : z;
-}
-
-/* The end of word k (k < nt): back from the next word's start over the
- * blanks, mostly one. */
-static size_t
-tok_end(const struct scan *sc, size_t k)
-{
-	size_t e = k + 1 < sc->nt ? sc->ts[k + 1] : sc->len + 2;
-
-	while (sc->cb[e - 1] == ' ')
-		e--;
-	return e;
-}
-
-/* Word k of the token array, or len 0 past its ends. */
-static struct tok
-tok_k(const struct scan *sc, size_t k)
-{
-	struct tok t = { sc->len + 2, 0, k };
-
-	if (k < sc->nt) {
-		t.s = sc->ts[k];
-		t.len = tok_end(sc, k) - sc->ts[k];
-	}
-	return t;
-}
-
-/* The word holding byte p (a letter of cb). from is a word at or before
- * it (0 if unknown): hits come in text order, so the search gallops on from
- * the last one instead of halving the whole array each time. */
-static struct tok
-tok_of(const struct scan *sc, size_t p, size_t from)
-{
-	size_t lo = from, hi, step = 1;
-
-	if (sc->nt == 0)
-		return tok_at(sc->cb, p);
-	if (lo >= sc->nt || sc->ts[lo] > p)
-		lo = 0;
-	while (lo + step < sc->nt && sc->ts[lo + step] <= p) {
-		lo += step;
-		step *= 2;
-	}
-	hi = lo + step < sc->nt ? lo + step : sc->nt;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sc->ts[mid] <= p)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return tok_k(sc, lo);
-}
-
-static struct tok
-next_tok(const struct scan *sc, struct tok t)
-{
-	return sc->nt ? tok_k(sc, t.k + 1) : tok_next(sc->cb, sc->len + 2, t);
-}
-
-static struct tok
-prev_tok(const struct scan *sc, struct tok t)
-{
-	struct tok z = { 0, 0, 0 };
-
-	if (sc->nt == 0)
-		return tok_prev(sc->cb, t);
-	return t.k > 0 ? tok_k(sc, t.k - 1) : z;
-}
-
-/* Word starts in cb[from, to): the token index distance. */
-static size_t
-count_words(const char *cb, size_t from, size_t to)
-{
-	size_t n = 0, i = from;
-
-#if defined(__SSE2__)
-	/* Per-byte counters (a match is -1), summed before any can wrap. */
-	const __m128i sp = _mm_set1_epi8(' ');
-	while (i + 16 <= to) {
-		__m128i acc = _mm_setzero_si128();
-		for (int r = 0; r < 255 && i + 16 <= to; r++, i += 16) {
-			__m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(cb + i - 1));
-			__m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(cb + i));
-			acc = _mm_sub_epi8(acc, _mm_andnot_si128(_mm_cmpeq_epi8(cur, sp),
-			    _mm_cmpeq_epi8(prev, sp)));
-		}
-		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
-		n += (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_extract_epi16(acc, 4);
-	}
-#endif
-	for (; i < to; i++)
-		n += (cb[i - 1] == ' ') & (cb[i] != ' ');
-	return n;
-}
-
-#if defined(__SSE2__)
-/* Word starts (blank before, letter here) of cb[i, i + 64) as a bit mask. */
-static uint64_t
-starts64(const char *cb, size_t i)
-{
-	const __m128i sp = _mm_set1_epi8(' ');
-	uint64_t m = 0;
-
-	for (int k = 0; k < 4; k++) {
-		const char *p = cb + i + 16 * (size_t)k;
-		__m128i bp = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), sp);
-		__m128i bc = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), sp);
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(bc, bp)) << (16 * k);
-	}
-	return m;
-}
-
-/* The set bits of m as offsets from base into out; returns their count.
- * Eight are written at a time whether set or not (out has room): a loop per
- * bit mispredicts on every block. */
-static size_t
-flatten(size_t *out, size_t base, uint64_t m)
-{
-	/* Bit count in registers: without -mpopcnt the builtin is a call. */
-	uint64_t c = m - ((m >> 1) & 0x5555555555555555ull);
-	size_t n;
-
-	c = (c & 0x3333333333333333ull) + ((c >> 2) & 0x3333333333333333ull);
-	c = (c + (c >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	n = (size_t)((c * 0x0101010101010101ull) >> 56);
-
-	for (size_t done = 0; done < n; done += 8)
-		for (int k = 0; k < 8; k++) {
-			out[done + (size_t)k] = base + (size_t)__builtin_ctzll(m | (1ull << 63));
-			m &= m - 1;
-		}
-	return n;
-}
-#endif
-
-/* Every word's start at once, for the segments where many words are
- * looked at (a category could count): walking byte by byte costs more.
- * Ends are found from the next start (tok_end). */
-static int
-build_tokens(struct scan *sc)
-{
-	const char *cb = sc->cb;
-	/* + 64: flatten() writes up to 7 slots past the last word. */
-	size_t n = sc->len + 2, i = 1, ks = 0, cap = n / 2 + 1 + 64;
-
-	if (sc->nt)
-		return 0;
-	if ((sc->ts = malloc(cap * sizeof(size_t))) == NULL)
-		return -1;
-#if defined(__SSE2__)
-	for (; i + 64 <= n; i += 64)
-		ks += flatten(sc->ts + ks, i, starts64(cb, i));
-#endif
-	for (; i < n; i++)
-		if (cb[i - 1] == ' ' && cb[i] != ' ')
-			sc->ts[ks++] = i;
-	sc->nt = ks;
-	return 0;
-}
-
 /* ---- checks on one token ---- */
 
 static int
@@ -341,7 +129,7 @@ by_cand(const void *a, const void *b)
 /* Exclusion-list words, and words inside a signature or disclaimer: names
  * and department words there do not describe the case. */
 static int
-excluded(struct scan *sc, struct tok t)
+excluded(struct scan *sc, struct fkwtok_word t)
 {
 	if (fkwset_has(sc->d->exclude, sc->cb + t.s, t.len))
 		return 1;
@@ -349,7 +137,7 @@ excluded(struct scan *sc, struct tok t)
 }
 
 static int
-capitalised(const struct scan *sc, struct tok t)
+capitalised(const struct scan *sc, struct fkwtok_word t)
 {
 	size_t j = t.s - 1;
 	unsigned char c0 = (unsigned char)sc->orig[j];
@@ -362,7 +150,7 @@ capitalised(const struct scan *sc, struct tok t)
 
 /* "Anne Holm", "Per V.": two capitalised words, close, not stop words. */
 static int
-name_pair(struct scan *sc, struct tok a, struct tok b)
+name_pair(struct scan *sc, struct fkwtok_word a, struct fkwtok_word b)
 {
 	size_t bo = b.s - 1;
 
@@ -376,13 +164,13 @@ name_pair(struct scan *sc, struct tok a, struct tok b)
 
 /* Does entry e start at token first? */
 static int
-entry_at(struct scan *sc, const struct kw_entry *e, struct tok first)
+entry_at(struct scan *sc, const struct kw_entry *e, struct fkwtok_word first)
 {
-	struct tok t = first;
+	struct fkwtok_word t = first;
 
 	for (size_t k = 0; k < e->nw; k++) {
 		if (k > 0)
-			t = next_tok(sc, t);
+			t = fkwtok_next(&sc->tk, t);
 		if (t.len == 0 || !word_match(&e->w[k], sc->cb + t.s, t.len) || excluded(sc, t))
 			return 0;
 	}
@@ -424,14 +212,14 @@ by_pos(const void *a, const void *b)
 /* Does entry e hold at raw hit at (a byte of its anchor word)? *t gets the
  * anchor's word, *first the entry's first. */
 static int
-holds(struct scan *sc, const struct kw_entry *e, size_t at, size_t hint, struct tok *t,
-    struct tok *first)
+holds(struct scan *sc, const struct kw_entry *e, size_t at, size_t hint, struct fkwtok_word *t,
+    struct fkwtok_word *first)
 {
 	size_t k;
 
-	*t = tok_of(sc, at, hint);
+	*t = fkwtok_of(&sc->tk, at, hint);
 	*first = *t;
-	for (k = 0; k < e->anchor && (*first = prev_tok(sc, *first)).len; k++)
+	for (k = 0; k < e->anchor && (*first = fkwtok_prev(&sc->tk, *first)).len; k++)
 		;
 	return k == e->anchor && entry_at(sc, e, *first);
 }
@@ -448,15 +236,15 @@ check_raw(struct scan *sc, size_t from)
 		sort_small(sc->r + from, sc->nr - from, sizeof(*sc->r), by_pos);
 	for (size_t i = from; i < sc->nr; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->r[i].entry];
-		struct tok t, first;
+		struct fkwtok_word t, first;
 		int ok = holds(sc, e, sc->r[i].at, hint, &t, &first);
 		hint = t.k;
 		if (!ok)
 			continue;
-		if (sc->nt) {
+		if (sc->tk.nt) {
 			idx = t.k;
 		} else {
-			idx += count_words(sc->cb, pos, t.s);
+			idx += fkwtok_count(sc->cb, pos, t.s);
 			pos = t.s;
 		}
 		if (add_hit(sc, idx - e->anchor, first.s, (int)sc->r[i].entry) < 0)
@@ -522,13 +310,13 @@ person_in(const struct scan *sc, size_t n, size_t from, size_t to)
 static int
 pairs_in_array(struct scan *sc, size_t lo, size_t hi, int *found)
 {
-	for (size_t i = lo; i <= hi && i < sc->nt; i++) {
-		unsigned char c0 = (unsigned char)sc->orig[sc->ts[i] - 1];
-		struct tok a;
+	for (size_t i = lo; i <= hi && i < sc->tk.nt; i++) {
+		unsigned char c0 = (unsigned char)sc->orig[sc->tk.ts[i] - 1];
+		struct fkwtok_word a;
 		if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
 			continue;
-		a = tok_k(sc, i);
-		if (name_pair(sc, a, tok_k(sc, i + 1))) {
+		a = fkwtok_k(&sc->tk, i);
+		if (name_pair(sc, a, fkwtok_k(&sc->tk, i + 1))) {
 			*found = 1;
 			if (add_hit(sc, i, a.s, -1) < 0)
 				return -1;
@@ -539,12 +327,12 @@ pairs_in_array(struct scan *sc, size_t lo, size_t hi, int *found)
 
 /* The same walking the text; t is token lo. */
 static int
-pairs_in(struct scan *sc, struct tok t, size_t lo, size_t hi, int *found)
+pairs_in(struct scan *sc, struct fkwtok_word t, size_t lo, size_t hi, int *found)
 {
-	if (sc->nt)
+	if (sc->tk.nt)
 		return pairs_in_array(sc, lo, hi, found);
 	for (size_t i = lo; t.len && i <= hi; i++) {
-		struct tok n = next_tok(sc, t);
+		struct fkwtok_word n = fkwtok_next(&sc->tk, t);
 		if (name_pair(sc, t, n)) {
 			*found = 1;
 			if (add_hit(sc, i, t.s, -1) < 0)
@@ -571,7 +359,7 @@ pairs_near(struct scan *sc, size_t window)
 			continue;
 		if (lo < done)
 			lo = done;
-		if (lo < sc->nt && pairs_in(sc, tok_k(sc, lo), lo, hi, &found) < 0)
+		if (lo < sc->tk.nt && pairs_in(sc, fkwtok_k(&sc->tk, lo), lo, hi, &found) < 0)
 			return -1;
 		done = hi + 1;
 	}
@@ -646,12 +434,12 @@ drop_signed(struct scan *sc)
 		return;
 	for (size_t i = 0; i < sc->nh; i++) {
 		const struct kw_entry *e = &sc->d->e[sc->h[i].entry];
-		struct tok t = tok_of(sc, sc->h[i].off, hint);
+		struct fkwtok_word t = fkwtok_of(&sc->tk, sc->h[i].off, hint);
 		int out = 0;
 		hint = t.k;
 		for (size_t k = 0; k < e->nw && !out; k++) {
 			if (k > 0)
-				t = next_tok(sc, t);
+				t = fkwtok_next(&sc->tk, t);
 			out = fsig_covers(&sc->sig, t.s - 1);
 		}
 		if (!out)
@@ -684,7 +472,7 @@ qualify(struct scan *sc, const struct fconf *c)
 static int
 any_person(struct scan *sc, int *person)
 {
-	struct tok t = sc->nt ? tok_k(sc, 0) : tok_next(sc->cb, sc->len + 2, (struct tok){ 0, 0, 0 });
+	struct fkwtok_word t = sc->tk.nt ? fkwtok_k(&sc->tk, 0) : fkwtok_walk_next(&sc->tk, (struct fkwtok_word){ 0, 0, 0 });
 
 	for (size_t i = 0; i < sc->nh; i++)
 		if (is_person(sc, &sc->h[i])) {
@@ -756,7 +544,7 @@ on_person(size_t at, size_t entry, void *arg)
 	struct person_win *pw = arg;
 	struct scan *sc = pw->sc;
 	const struct kw_entry *e = &sc->d->e[entry];
-	struct tok t, first;
+	struct fkwtok_word t, first;
 	size_t idx;
 
 	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first))
@@ -792,8 +580,8 @@ scan_persons(struct scan *sc, size_t window)
 		return 0;
 	for (size_t i = 0; i < sc->nq; i++) {
 		size_t k = sc->q[i], lo = k > window ? k - window - 1 : 0,
-		    hi = k + window + KW_MAX_WORDS < sc->nt ? k + window + KW_MAX_WORDS : sc->nt - 1;
-		size_t s = sc->ts[lo] - 1, e = tok_end(sc, hi);
+		    hi = k + window + KW_MAX_WORDS < sc->tk.nt ? k + window + KW_MAX_WORDS : sc->tk.nt - 1;
+		size_t s = sc->tk.ts[lo] - 1, e = fkwtok_end(&sc->tk, hi);
 		struct person_win pw = { sc, k > window ? k - window : 0, k + window, lo };
 		int rc;
 		if (person_in(sc, n, pw.lo, pw.hi) || found_in(sc, n, pw.lo, pw.hi))
@@ -830,14 +618,14 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 		return 0;
 	sc->nosig = 1;
 	/* Many raw hits: the token array is cheaper than walking to each. */
-	if ((sc->nr >= 16 && build_tokens(sc) < 0) || check_raw(sc, 0) < 0)
+	if ((sc->nr >= 16 && fkwtok_build(&sc->tk) < 0) || check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
 	if (qualify(sc, c) < 0)
 		return -1;
 	if (sc->nq == 0)
 		return 0;
-	if (build_tokens(sc) < 0 || find_signature(sc) < 0)
+	if (fkwtok_build(&sc->tk) < 0 || find_signature(sc) < 0)
 		return -1;
 	drop_signed(sc);
 	if (!person_given) {
@@ -865,7 +653,7 @@ persons_anywhere(struct scan *sc, int *person)
 {
 	sc->nr = 0;
 	sc->nh = 0;
-	if (build_tokens(sc) < 0 || scan_range(sc, sc->d->hs_person, 0, sc->len + 2) < 0 ||
+	if (fkwtok_build(&sc->tk) < 0 || scan_range(sc, sc->d->hs_person, 0, sc->len + 2) < 0 ||
 	    find_signature(sc) < 0 || check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
@@ -887,6 +675,8 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 	sc.orig = g->text;
 	sc.cb = cb;
 	sc.len = g->len;
+	sc.tk.cb = cb;
+	sc.tk.n = g->len + 2;
 	cb[0] = ' ';
 	ftext_canon(cb + 1, g->text, g->len);
 	cb[g->len + 1] = ' ';
@@ -898,7 +688,7 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 	free(sc.h);
 	free(sc.p);
 	free(sc.q);
-	free(sc.ts);
+	fkwtok_free(&sc.tk);
 	fsig_free(&sc.sig);
 	return rc < 0 ? -1 : 0;
 }
