@@ -168,31 +168,33 @@ trim(const char *t, size_t *s, size_t *e)
 		(*e)--;
 }
 
-/* The first two letters of every closing and app line above (test_split
- * checks each phrase still gets through): most lines stop here. */
+static unsigned char
+lower_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* The first three bytes of every closing and app line above, as pairs
+ * after the first letter ('*': any or none; test_split checks each phrase
+ * still gets through): most lines stop here, and two letters let through
+ * every line that starts "det", "se" or "ve". */
 static int
 may_close(const char *t, size_t n)
 {
-	static const char *const second[128] = {
-		['-'] = "-", ['b'] = "e", ['d'] = "e", ['g'] = "e", ['h'] = "ei",
-		['k'] = "i\xc3", ['m'] = "aev", ['r'] = "e", ['s'] = "ei", ['v'] = "eh",
-		['w'] = "a", ['y'] = "o",
+	static const char *const next2[128] = {
+		['-'] = "-*", ['b'] = "edes", ['d'] = "e ", ['g'] = "et", ['h'] = "ilen",
+		['k'] = "\xc3\xa6in", ['m'] = "edvhan", ['r'] = "eg", ['s'] = "inen",
+		['v'] = "enh*", ['w'] = "ar", ['y'] = "ou",
 	};
-	unsigned char c0 = (unsigned char)t[0], c1;
-	const char *two;
+	unsigned char c0 = (unsigned char)t[0], c1, c2;
+	const char *p;
 
-	if (n < 2 || c0 >= 0x80)
+	if (n < 2 || c0 >= 0x80 || (p = next2[lower_ascii(c0)]) == NULL)
 		return 0;
-	c1 = (unsigned char)t[1];
-	if (c0 >= 'A' && c0 <= 'Z')
-		c0 = (unsigned char)(c0 | 0x20);
-	if (c1 >= 'A' && c1 <= 'Z')
-		c1 = (unsigned char)(c1 | 0x20);
-	if ((two = second[c0]) == NULL)
-		return 0;
-	/* Not strchr: a call per line for three letters. */
-	for (; *two; two++)
-		if ((unsigned char)*two == c1)
+	c1 = lower_ascii((unsigned char)t[1]);
+	c2 = n > 2 ? lower_ascii((unsigned char)t[2]) : 0;
+	for (; p[0]; p += 2)
+		if ((unsigned char)p[0] == c1 && (p[1] == '*' || (unsigned char)p[1] == c2))
 			return 1;
 	return 0;
 }
