@@ -46,6 +46,8 @@ struct scan {
 	struct fkwtok tk;  /* the words of cb */
 	size_t *q;         /* token indices of the windows that could reach the threshold */
 	size_t nq, capq;
+	unsigned *stamp;   /* per entry: the window it was last counted in (window_sum) */
+	unsigned gen;
 };
 
 static int
@@ -177,14 +179,17 @@ entry_at(struct scan *sc, const struct kw_entry *e, struct fkwtok_word first)
 	return 1;
 }
 
-/* Engine hits come nearly in order and are few: insertion sort, with
- * qsort for the long lists of big attachments. */
+/* Engine hits come nearly in order (by where a match ends, a root's length
+ * apart at most): insertion sort, which costs a step or two per hit. Lists
+ * that are not (two sorted runs, as after the name pairs) go to qsort once
+ * the moves pass a few per element, so no input makes this quadratic. */
 static void
 sort_small(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	char *b = v, tmp[32];
+	size_t budget = 8 * n + 64 * 64;
 
-	if (n > 64 || size > sizeof(tmp)) {
+	if (size > sizeof(tmp)) {
 		qsort(v, n, size, cmp);
 		return;
 	}
@@ -196,6 +201,11 @@ sort_small(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *
 			j--;
 		}
 		memcpy(b + j * size, tmp, size);
+		if (i - j >= budget) {
+			qsort(v, n, size, cmp);
+			return;
+		}
+		budget -= i - j;
 	}
 }
 
@@ -284,12 +294,12 @@ is_person(const struct scan *sc, const struct hit *h)
 	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
 }
 
-/* Hits [0, n) are sorted by token: binary search keeps a long attachment
- * linear. */
+/* A person among hits [first, last), sorted by token, at a word index in
+ * [from, to]: binary search keeps a long attachment linear. */
 static int
-person_in(const struct scan *sc, size_t n, size_t from, size_t to)
+person_among(const struct scan *sc, size_t first, size_t last, size_t from, size_t to)
 {
-	size_t lo = 0, hi = n;
+	size_t lo = first, hi = last;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -298,10 +308,16 @@ person_in(const struct scan *sc, size_t n, size_t from, size_t to)
 		else
 			hi = mid;
 	}
-	for (; lo < n && sc->h[lo].at <= to; lo++)
+	for (; lo < last && sc->h[lo].at <= to; lo++)
 		if (is_person(sc, &sc->h[lo]))
 			return 1;
 	return 0;
+}
+
+static int
+person_in(const struct scan *sc, size_t n, size_t from, size_t to)
+{
+	return person_among(sc, 0, n, from, to);
 }
 
 /* Name pairs with their first word's index in [lo, hi], from the token
@@ -366,23 +382,56 @@ pairs_near(struct scan *sc, size_t window)
 	return 0;
 }
 
+/* Marks for the entries already counted in a window: wanted only when a
+ * window holds many hits (text that is all case words), where comparing
+ * each with every earlier one would grow with the square. 0 when there is
+ * no memory for them: the caller compares instead. */
+static int
+stamps(struct scan *sc)
+{
+	if (sc->stamp == NULL && (sc->stamp = calloc(sc->d->n, sizeof(*sc->stamp))) == NULL)
+		return 0;
+	if (++sc->gen == 0) {
+		memset(sc->stamp, 0, sc->d->n * sizeof(*sc->stamp));
+		sc->gen = 1;
+	}
+	return 1;
+}
+
+/* Is hit b's entry one of hits [a, b)? */
+static int
+seen(struct scan *sc, size_t a, size_t b, int marks)
+{
+	size_t e = (size_t)sc->h[b].entry;
+
+	if (marks) {
+		if (sc->stamp[e] == sc->gen)
+			return 1;
+		sc->stamp[e] = sc->gen;
+		return 0;
+	}
+	for (size_t k = a; k < b; k++)
+		if (sc->h[k].entry == sc->h[b].entry)
+			return 1;
+	return 0;
+}
+
 /* The distinct weights of hit a's category in the window that starts at a;
  * *top gets the strongest term. */
 static int
-window_sum(const struct scan *sc, size_t a, size_t window, const char **top)
+window_sum(struct scan *sc, size_t a, size_t window, const char **top)
 {
 	const struct hit *ha = &sc->h[a];
-	int cat = sc->d->e[ha->entry].cat, sum = 0, topw = 0;
+	int cat = sc->d->e[ha->entry].cat, sum = 0, topw = 0, marks;
+	size_t end = a;
 
+	while (end < sc->nh && sc->h[end].at < ha->at + window)
+		end++;
+	marks = end - a > 16 && stamps(sc);
 	*top = NULL;
-	for (size_t b = a; b < sc->nh && sc->h[b].at < ha->at + window; b++) {
-		int dup = 0;
+	for (size_t b = a; b < end; b++) {
 		const struct kw_entry *e;
-		if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat)
-			continue;
-		for (size_t k = a; k < b && !dup; k++)
-			dup = sc->h[k].entry == sc->h[b].entry;
-		if (dup)
+		if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat || seen(sc, a, b, marks))
 			continue;
 		e = &sc->d->e[sc->h[b].entry];
 		sum += e->weight;
@@ -398,7 +447,7 @@ window_sum(const struct scan *sc, size_t a, size_t window, const char **top)
  * by the caller) and its strongest term. Hits come in token order, so the
  * first person in reach is followed with one index, not searched for each. */
 static void
-window_scores(const struct scan *sc, size_t window, int cpr_seen, int *best,
+window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
     const char **term)
 {
 	size_t p = 0;
@@ -533,6 +582,7 @@ find_signature(struct scan *sc)
 struct person_win {
 	struct scan *sc;
 	size_t lo, hi, hint;
+	size_t n;          /* hits from n on are this pass's persons, kept sorted */
 };
 
 /* A person word from the engine, checked at once and kept if it holds (a
@@ -553,17 +603,13 @@ on_person(size_t at, size_t entry, void *arg)
 	idx = t.k - e->anchor;
 	if (add_hit(sc, idx, first.s, (int)entry) < 0)
 		return -1;
+	/* Mostly in order already: a step or two back at most. */
+	for (size_t i = sc->nh - 1; i > pw->n && sc->h[i - 1].at > sc->h[i].at; i--) {
+		struct hit tmp = sc->h[i];
+		sc->h[i] = sc->h[i - 1];
+		sc->h[i - 1] = tmp;
+	}
 	return idx >= pw->lo && idx <= pw->hi;
-}
-
-/* A person hit among h[n..] (found by this pass, unsorted) in [lo, hi]. */
-static int
-found_in(const struct scan *sc, size_t n, size_t lo, size_t hi)
-{
-	for (size_t i = n; i < sc->nh; i++)
-		if (sc->h[i].at >= lo && sc->h[i].at <= hi)
-			return 1;
-	return 0;
 }
 
 /* Person words only where they can count: within window words of a window
@@ -582,9 +628,9 @@ scan_persons(struct scan *sc, size_t window)
 		size_t k = sc->q[i], lo = k > window ? k - window - 1 : 0,
 		    hi = k + window + KW_MAX_WORDS < sc->tk.nt ? k + window + KW_MAX_WORDS : sc->tk.nt - 1;
 		size_t s = sc->tk.ts[lo] - 1, e = fkwtok_end(&sc->tk, hi);
-		struct person_win pw = { sc, k > window ? k - window : 0, k + window, lo };
+		struct person_win pw = { sc, k > window ? k - window : 0, k + window, lo, n };
 		int rc;
-		if (person_in(sc, n, pw.lo, pw.hi) || found_in(sc, n, pw.lo, pw.hi))
+		if (person_in(sc, n, pw.lo, pw.hi) || person_among(sc, n, sc->nh, pw.lo, pw.hi))
 			continue;
 		if (s < done)
 			s = done;
@@ -689,6 +735,7 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 	free(sc.p);
 	free(sc.q);
 	fkwtok_free(&sc.tk);
+	free(sc.stamp);
 	fsig_free(&sc.sig);
 	return rc < 0 ? -1 : 0;
 }
