@@ -422,14 +422,12 @@ static int
 window_sum(struct scan *sc, size_t a, size_t window, const char **top)
 {
 	const struct hit *ha = &sc->h[a];
-	int cat = sc->d->e[ha->entry].cat, sum = 0, topw = 0, marks;
-	size_t end = a;
+	int cat = sc->d->e[ha->entry].cat, sum = 0, topw = 0;
+	/* More than 16 hits in the window: hit a + 16 is still inside. */
+	int marks = a + 16 < sc->nh && sc->h[a + 16].at < ha->at + window && stamps(sc);
 
-	while (end < sc->nh && sc->h[end].at < ha->at + window)
-		end++;
-	marks = end - a > 16 && stamps(sc);
 	*top = NULL;
-	for (size_t b = a; b < end; b++) {
+	for (size_t b = a; b < sc->nh && sc->h[b].at < ha->at + window; b++) {
 		const struct kw_entry *e;
 		if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat || seen(sc, a, b, marks))
 			continue;
