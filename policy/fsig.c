@@ -358,6 +358,35 @@ nl_next(struct nl_scan *ns, size_t from)
 	return from < ns->len ? line_end(ns->t, ns->len, from) : ns->len;
 }
 
+static int
+by_start(const void *a, const void *b)
+{
+	const struct fsig_range *x = a, *y = b;
+
+	return (x->s > y->s) - (x->s < y->s);
+}
+
+/* Ranges sorted and disjoint, for fsig_covers' binary search: a paragraph
+ * found to be a disclaimer may start before signatures already added. */
+static void
+normalise(struct fsig *g)
+{
+	size_t n = 0;
+
+	if (g->n < 2)
+		return;
+	qsort(g->r, g->n, sizeof(*g->r), by_start);
+	for (size_t i = 1; i < g->n; i++) {
+		if (g->r[i].s <= g->r[n].e) {
+			if (g->r[i].e > g->r[n].e)
+				g->r[n].e = g->r[i].e;
+		} else {
+			g->r[++n] = g->r[i];
+		}
+	}
+	g->n = n + 1;
+}
+
 static void
 find(const char *t, size_t len, struct cands *cs, struct fsig *g)
 {
@@ -387,6 +416,7 @@ find(const char *t, size_t len, struct cands *cs, struct fsig *g)
 	}
 	if (in_para && para_disclaimer(t, ps, len, cs))
 		add(g, ps, len);
+	normalise(g);
 }
 
 void
@@ -415,8 +445,15 @@ fsig_free(struct fsig *g)
 int
 fsig_covers(const struct fsig *g, size_t off)
 {
-	for (size_t i = 0; i < g->n; i++)
-		if (off >= g->r[i].s && off < g->r[i].e)
-			return 1;
-	return 0;
+	size_t lo = 0, hi = g->n;
+
+	/* The last range starting at or before off (sorted, disjoint). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->r[mid].s <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && off < g->r[lo - 1].e;
 }

@@ -32,7 +32,8 @@ void fsig_find_cand(const char *text, size_t len, const struct fsig_cand *c, siz
 const char *const *fsig_phrases(size_t *n);
 /* The closing phrases (apps 0) or the app lines (apps 1), for tests. */
 const char *const *fsig_closings(int apps, size_t *n);
-/* True when byte offset off lies in one of the ranges. */
+/* True when byte offset off lies in one of the ranges (which fsig_find
+ * leaves sorted and disjoint: a binary search). */
 int fsig_covers(const struct fsig *g, size_t off);
 /* True when the paragraph text[s, e) reads as a confidentiality disclaimer. */
 int fsig_is_disclaimer(const char *text, size_t s, size_t e);
