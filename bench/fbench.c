@@ -143,6 +143,7 @@ bench_engine(const struct fconf *c, const char *text, size_t len)
 }
 
 #define BATCH 32   /* mails whose segments are built, then scanned (128 KB) */
+_Static_assert(NMAILS % BATCH == 0, "round_once scans whole batches");
 
 /* One round of the given detectors over every mail. Each mail is one body
  * segment. The segments of BATCH mails are built off the clock and scanned
