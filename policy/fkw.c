@@ -343,7 +343,6 @@ disc_lits(struct fkw_dict *d, struct lits *L)
 	size_t np, clen = 0;
 	const char *const *ph = fsig_phrases(&np);
 
-	d->ndisc = 0;
 	if ((d->disc_off = calloc(np + 1, sizeof(size_t))) == NULL)
 		return -1;
 	for (size_t i = 0; i < np; i++) {
@@ -359,7 +358,6 @@ disc_lits(struct fkw_dict *d, struct lits *L)
 		L->id[L->n++] = d->n + i;
 		d->disc_off[i] = off;
 	}
-	d->ndisc = np;
 	return 0;
 }
 

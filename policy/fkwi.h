@@ -35,7 +35,6 @@ struct fkw_dict {
 	struct fkwhs *hs;         /* category and disclaimer anchors: every segment */
 	struct fkwhs *hs_person;  /* person anchors: in windows that could count */
 	size_t *disc_off;         /* per disclaimer phrase (id d->n + i): its anchor's offset */
-	size_t ndisc;
 };
 
 #endif

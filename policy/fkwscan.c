@@ -314,12 +314,6 @@ person_among(const struct scan *sc, size_t first, size_t last, size_t from, size
 	return 0;
 }
 
-static int
-person_in(const struct scan *sc, size_t n, size_t from, size_t to)
-{
-	return person_among(sc, 0, n, from, to);
-}
-
 /* Name pairs with their first word's index in [lo, hi], from the token
  * array: a word that cannot open a name costs one byte read, as
  * capitalised() wants an upper-case first letter. */
@@ -519,7 +513,8 @@ qualify(struct scan *sc, const struct fconf *c)
 static int
 any_person(struct scan *sc, int *person)
 {
-	struct fkwtok_word t = sc->tk.nt ? fkwtok_k(&sc->tk, 0) : fkwtok_walk_next(&sc->tk, (struct fkwtok_word){ 0, 0, 0 });
+	struct fkwtok_word z = { 0, 0, 0 };
+	struct fkwtok_word t = sc->tk.nt ? fkwtok_k(&sc->tk, 0) : fkwtok_walk_next(&sc->tk, z);
 
 	for (size_t i = 0; i < sc->nh; i++)
 		if (is_person(sc, &sc->h[i])) {
@@ -628,7 +623,7 @@ scan_persons(struct scan *sc, size_t window)
 		size_t s = sc->tk.ts[lo] - 1, e = fkwtok_end(&sc->tk, hi);
 		struct person_win pw = { sc, k > window ? k - window : 0, k + window, lo, n };
 		int rc;
-		if (person_in(sc, n, pw.lo, pw.hi) || person_among(sc, n, sc->nh, pw.lo, pw.hi))
+		if (person_among(sc, 0, n, pw.lo, pw.hi) || person_among(sc, n, sc->nh, pw.lo, pw.hi))
 			continue;
 		if (s < done)
 			s = done;

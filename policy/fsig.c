@@ -232,13 +232,7 @@ closing_line(const char *t, size_t s, size_t e)
 static void
 add(struct fsig *g, size_t s, size_t e)
 {
-	if (g->n > 0 && s <= g->r[g->n - 1].e && e >= g->r[g->n - 1].s) {
-		if (s < g->r[g->n - 1].s)
-			g->r[g->n - 1].s = s;
-		if (e > g->r[g->n - 1].e)
-			g->r[g->n - 1].e = e;
-		return;
-	}
+	/* Overlaps are merged once, by normalise(). */
 	if (g->n == g->cap) {
 		size_t nc = g->cap ? g->cap * 2 : 8;
 		struct fsig_range *p = realloc(g->r, nc * sizeof(*p));
