@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "faddr.h"
 #include "fc_admin.h"
 #include "ftext.h"
 
@@ -131,15 +132,13 @@ check_kind(struct fcerts *fc, enum faction k, const char *addr)
 static int
 check(const struct fconf *c, const char *arg)
 {
-	char addr[320];
-	const char *domain;
+	struct faddr pa;
+	const char *addr = pa.norm, *domain;
 	const struct fdomain_rule *rule;
 	struct fcerts *fc;
 	int r = FCA_NO, decided = 0;
 
-	ftext_bare_addr(addr, sizeof(addr), arg);
-	domain = ftext_domain(addr);
-	if (strchr(addr, '@') == NULL || *domain == '\0') {
+	if (faddr_parse(arg, &pa) < 0 || *(domain = pa.domain) == '\0') {
 		fprintf(stderr, "fortrolig-certs: check: not an address: %s\n", arg);
 		return FCA_ERR;
 	}

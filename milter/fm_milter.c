@@ -13,6 +13,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "faddr.h"
 #include "fbuf.h"
 #include "flog.h"
 #include "fc.h"
@@ -24,25 +25,24 @@
 #include "ftext.h"
 
 #define FM_MAX_RCPTS 1000
-#define FM_MAX_STRIP 64
 
 struct fm_strip {
-	char name[64];
+	char *name;
 	int index;          /* 1-based occurrence of this header name */
 };
 
 struct fm_msg {
 	struct fconf *conf;           /* one reference for this message */
 	struct flog_ctx log;
-	char sender[320];
+	char sender[320];             /* normalised; "" for <> or unparseable */
+	char *sender_raw;             /* as given in MAIL FROM: membership reads this */
 	char *rcpts[FM_MAX_RCPTS];
 	char *rcpt_args[FM_MAX_RCPTS];  /* as given in RCPT TO, for smfi_delrcpt */
 	size_t nrcpts;
 	struct fm_mimehdrs mime;
 	struct fbuf raw;              /* headers + body as received */
-	struct fm_strip strip[FM_MAX_STRIP];
-	size_t nstrip;
-	int strip_overflow;
+	struct fm_strip *strip;       /* client X-Fortrolig* headers, any number */
+	size_t nstrip, capstrip;
 	int member;
 	int verified;                 /* AUTH, trusted relay or SPF pass: may be learned */
 	int to_member;                /* inbound to a member: learned from when trusted */
@@ -76,6 +76,10 @@ msg_free(struct fm_msg *m)
 		free(m->rcpt_args[i]);
 	}
 	fbuf_free(&m->raw);
+	for (size_t i = 0; i < m->nstrip; i++)
+		free(m->strip[i].name);
+	free(m->strip);
+	free(m->sender_raw);
 	fconf_unref(m->conf);
 	free(m);
 }
@@ -136,7 +140,7 @@ static sfsistat
 sender_check(SMFICTX *ctx, struct fm_conn *c, struct fm_msg *m)
 {
 	char why[128];
-	enum fspf_sender st = fspf_sender(m->conf, m->sender, c->auth, c->ip, c->helo,
+	enum fspf_sender st = fspf_sender(m->conf, m->sender_raw, c->auth, c->ip, c->helo,
 	    why, sizeof(why));
 
 	m->member = st != FSPF_NOT_MEMBER;
@@ -166,6 +170,7 @@ fm_envfrom(SMFICTX *ctx, char **argv)
 	struct fm_conn *c = conn_of(ctx);
 	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
 	struct fm_msg *m;
+	struct faddr a;
 
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
@@ -175,7 +180,10 @@ fm_envfrom(SMFICTX *ctx, char **argv)
 	c->msg = m;
 	m->conf = fm_snap_get(fm_snap);
 	fstrlcpy(c->auth, auth ? auth : "", sizeof(c->auth));
-	ftext_bare_addr(m->sender, sizeof(m->sender), argv[0] ? argv[0] : "");
+	if ((m->sender_raw = strdup(argv[0] ? argv[0] : "")) == NULL)
+		return SMFIS_TEMPFAIL;
+	if (faddr_parse(m->sender_raw, &a) == 0)
+		fstrlcpy(m->sender, a.norm, sizeof(m->sender));
 	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
 	/* Room for the size limit plus one byte, so that passing it is seen. */
 	fbuf_init(&m->raw, (size_t)m->conf->limits.max_message_size + 1);
@@ -186,7 +194,8 @@ static sfsistat
 fm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct fm_conn *c = conn_of(ctx);
-	char bare[320];
+	const char *arg = argv[0] ? argv[0] : "";
+	struct faddr a;
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
@@ -194,20 +203,23 @@ fm_envrcpt(SMFICTX *ctx, char **argv)
 		smfi_setreply(ctx, "452", "4.5.3", "Too many recipients");
 		return SMFIS_TEMPFAIL;
 	}
-	ftext_bare_addr(bare, sizeof(bare), argv[0] ? argv[0] : "");
-	if ((c->msg->rcpts[c->msg->nrcpts] = strdup(bare)) == NULL)
+	/* The policy parses the recipient itself; an unparseable one is external. */
+	if ((c->msg->rcpts[c->msg->nrcpts] = strdup(arg)) == NULL)
 		return SMFIS_TEMPFAIL;
-	if ((c->msg->rcpt_args[c->msg->nrcpts] = strdup(argv[0] ? argv[0] : "")) == NULL) {
+	if ((c->msg->rcpt_args[c->msg->nrcpts] = strdup(arg)) == NULL) {
 		free(c->msg->rcpts[c->msg->nrcpts]);
 		return SMFIS_TEMPFAIL;
 	}
 	c->msg->nrcpts++;
-	if (fm_thr && bare[0] && fconf_list_match(&c->msg->conf->council_senders, bare))
+	if (fm_thr && faddr_parse(arg, &a) == 0 && a.norm[0] &&
+	    fconf_list_match(&c->msg->conf->council_senders, a.norm))
 		c->msg->to_member = 1;
 	return SMFIS_CONTINUE;
 }
 
-static void
+/* Remembers a client X-Fortrolig* header for removal. -1 only when out of
+ * memory (the message is then tempfailed, never passed with the header). */
+static int
 note_strip(struct fm_msg *m, const char *name)
 {
 	int idx = 1;
@@ -215,13 +227,18 @@ note_strip(struct fm_msg *m, const char *name)
 	for (size_t i = 0; i < m->nstrip; i++)
 		if (strcasecmp(m->strip[i].name, name) == 0)
 			idx = m->strip[i].index + 1;
-	if (m->nstrip == FM_MAX_STRIP || strlen(name) >= sizeof(m->strip[0].name)) {
-		m->strip_overflow = 1;
-		return;
+	if (m->nstrip == m->capstrip) {
+		size_t cap = m->capstrip ? 2 * m->capstrip : 8;
+		struct fm_strip *v = reallocarray(m->strip, cap, sizeof(*v));
+		if (v == NULL)
+			return -1;
+		m->strip = v;
+		m->capstrip = cap;
 	}
-	fstrlcpy(m->strip[m->nstrip].name, name, sizeof(m->strip[0].name));
-	m->strip[m->nstrip].index = idx;
-	m->nstrip++;
+	if ((m->strip[m->nstrip].name = strdup(name)) == NULL)
+		return -1;
+	m->strip[m->nstrip++].index = idx;
+	return 0;
 }
 
 static sfsistat
@@ -231,10 +248,8 @@ fm_header(SMFICTX *ctx, char *name, char *value)
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
-	if (strncasecmp(name, "X-Fortrolig", 11) == 0) {
-		note_strip(c->msg, name);
-		return SMFIS_CONTINUE;   /* a client's claim is not analysed either */
-	}
+	if (strncasecmp(name, "X-Fortrolig", 11) == 0)   /* a client's claim is not analysed */
+		return note_strip(c->msg, name) == 0 ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
 	fbuf_printf(&c->msg->raw, "%s: %s\r\n", name, value);
 	fm_mimehdrs_note(&c->msg->mime, name);
 	return SMFIS_CONTINUE;
@@ -271,7 +286,7 @@ strip_headers(SMFICTX *ctx, struct fm_msg *m)
 	for (size_t i = m->nstrip; i-- > 0;)
 		if (smfi_chgheader(ctx, m->strip[i].name, m->strip[i].index, NULL) != MI_SUCCESS)
 			return -1;
-	return m->strip_overflow ? -1 : 0;
+	return 0;
 }
 
 static sfsistat
@@ -347,7 +362,8 @@ log_thread(const struct fm_msg *m, const struct fpol_verdict *v)
 		flog(&m->log, LOG_ERR, "thread memory could not answer (%s)%s", v->store_reason,
 		    m->member && m->conf->store.on_error == FSTORE_ERR_TEMPFAIL ? ": tempfail" : "");
 	if (v->learn_error)
-		flog(&m->log, LOG_ERR, "thread memory: cannot learn (%s)", v->store_reason);
+		flog(&m->log, LOG_ERR, "thread memory: cannot learn (%s)%s", v->store_reason,
+		    m->conf->store.on_error == FSTORE_ERR_TEMPFAIL ? ": tempfail" : "");
 	if (v->learned)
 		flog(&m->log, LOG_INFO, "thread memory: learned %s mail, class=%s",
 		    m->member ? "outbound" : "inbound", fclass_name(v->cls));
@@ -380,10 +396,10 @@ fm_eom(SMFICTX *ctx)
 	x.keys = &keys;
 	x.thr = fm_thr;
 	x.learn = m->member ? (m->verified ? FPOL_LEARN_OUTBOUND : FPOL_LEARN_NONE) :
-	    fspf_inbound_trusted(m->conf, m->sender, c->ip, c->helo) ? FPOL_LEARN_TRUSTED :
+	    fspf_inbound_trusted(m->conf, m->sender_raw, c->ip, c->helo) ? FPOL_LEARN_TRUSTED :
 	    FPOL_LEARN_NONE;
 	if (fpol_evaluate_ctx(m->conf, &x, m->raw.overflow ? NULL : fbuf_str(&m->raw),
-	    m->raw.len, m->sender, c->auth, (const char *const *)m->rcpts, m->nrcpts, &v) < 0) {
+	    m->raw.len, m->sender_raw, c->auth, (const char *const *)m->rcpts, m->nrcpts, &v) < 0) {
 		flog(&m->log, LOG_ERR, "analysis failed (%s): %s",
 		    fcerts_error(fc)[0] ? fcerts_error(fc) : "out of memory",
 		    m->member ? "tempfail" : "inbound mail passes");
@@ -393,10 +409,15 @@ fm_eom(SMFICTX *ctx)
 	}
 	log_thread(m, &v);
 	if (!m->member) {
-		/* Inbound: never blocked, never marked; analysed only to learn. */
+		/* Inbound: never blocked, never marked; analysed only to learn. A
+		 * failed learning is retried by the sender's MTA (store.on_error). */
+		st = v.learn_error && m->conf->store.on_error == FSTORE_ERR_TEMPFAIL &&
+		    m->conf->mode != FMODE_MONITOR ? SMFIS_TEMPFAIL : SMFIS_CONTINUE;
+		if (st == SMFIS_TEMPFAIL)
+			smfi_setreply(ctx, "451", "4.3.0", "Thread memory unavailable; try again later");
 		fpol_verdict_free(&v);
 		fcerts_free(fc);
-		return SMFIS_CONTINUE;
+		return st;
 	}
 	fbuf_init(&line, 4096);
 	fpol_log_line(&v, m->sender, &line);

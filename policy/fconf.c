@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "faddr.h"
 #include "fbuf.h"
 #include "fconf.h"
 #include "fkw.h"
@@ -41,6 +42,7 @@ static const struct centry table[] = {
 	{ "detectors.keywords.dir", CT_STR, OFF(kw.dir), 0, 0, 0, NULL },
 	{ "detectors.marking.enabled", CT_BOOL, OFF(mark.enabled), 1, 0, 1, NULL },
 	{ "limits.max_message_size", CT_INT64, OFF(limits.max_message_size), 52428800, 1024, 2147483647LL, NULL },
+	{ "limits.max_header_size", CT_INT64, OFF(limits.max_header_size), 102400, 1024, 16777216, NULL },
 	{ "limits.max_mime_depth", CT_INT, OFF(limits.max_mime_depth), 16, 1, 100, NULL },
 	{ "limits.max_parts", CT_INT, OFF(limits.max_parts), 256, 1, 100000, NULL },
 	{ "limits.on_limit", CT_ENUM, OFF(limits.on_limit), FONLIMIT_CONFIDENTIAL, 0, 0, "confidential|tempfail|scan-partial" },
@@ -315,6 +317,41 @@ valid_match(const char *m)
 	return label > 0;
 }
 
+/* Domains compare in faddr's form: lower case, A-labels, no trailing dot.
+ * A glob that is not a domain name stays as written. */
+static int
+norm_domain_in_place(char **p, int must, struct loadctx *lc, const config_setting_t *at_s,
+    const char *path)
+{
+	char *at = strrchr(*p, '@'), *dom = at ? at + 1 : *p, out[256];
+	size_t pre = (size_t)(dom - *p), n;
+	char *q;
+
+	if (faddr_domain_norm(dom, out, sizeof(out)) < 0)
+		return must ? fail(lc, at_s, "%s: \"%s\" is not a domain name", path, *p) : 0;
+	n = pre + strlen(out) + 1;
+	if ((q = malloc(n)) == NULL)
+		return fail(lc, NULL, "out of memory");
+	memcpy(q, *p, pre);
+	memcpy(q + pre, out, n - pre);
+	free(*p);
+	*p = q;
+	return 0;
+}
+
+static int
+norm_list(struct loadctx *lc, const config_t *cfg, struct fstrlist *l, int must,
+    const char *path)
+{
+	config_setting_t *s = config_lookup(cfg, path);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (norm_domain_in_place(&l->v[i], must, lc,
+		    s ? config_setting_get_elem(s, (unsigned)i) : NULL, path) < 0)
+			return -1;
+	return 0;
+}
+
 static int
 load_rule(struct loadctx *lc, config_setting_t *r, struct fdomain_rule *rule)
 {
@@ -325,7 +362,10 @@ load_rule(struct loadctx *lc, config_setting_t *r, struct fdomain_rule *rule)
 		return fail(lc, r, "domains: each rule must be a group { match = ...; actions = [...]; }");
 	if (!config_setting_lookup_string(r, "match", &m))
 		return fail(lc, r, "domains: rule has no match = \"domain\"");
-	if (!valid_match(m))
+	if ((rule->match = xstrdup(m)) == NULL)
+		return fail(lc, r, "out of memory");
+	if ((strcmp(m, "*") && norm_domain_in_place(&rule->match, 0, lc, r, "domains") < 0) ||
+	    !valid_match(rule->match))
 		return fail(lc, r, "domains: bad match \"%s\" (use example.dk, *.example.dk or *)", m);
 	if (acts == NULL || !(config_setting_is_array(acts) || config_setting_is_list(acts)) ||
 	    config_setting_length(acts) == 0)
@@ -333,8 +373,6 @@ load_rule(struct loadctx *lc, config_setting_t *r, struct fdomain_rule *rule)
 	if (config_setting_length(acts) > FCONF_MAX_ACTIONS)
 		return fail(lc, acts, "domains: rule \"%s\" has more than %d actions", m, FCONF_MAX_ACTIONS);
 	rule->line = (int)config_setting_source_line(r);
-	if ((rule->match = xstrdup(m)) == NULL)
-		return fail(lc, r, "out of memory");
 	for (int i = 0; i < config_setting_length(acts); i++) {
 		config_setting_t *a = config_setting_get_elem(acts, (unsigned)i);
 		const char *name = config_setting_get_string(a);
@@ -427,7 +465,9 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    load_list(lc, cfg, "detectors.marking.msip_labels", &c->mark.msip_labels,
 		default_labels) < 0 ||
 	    load_list(lc, cfg, "trusted_relays", &c->trusted_relays, default_relays) < 0 ||
-	    load_domains(lc, cfg, c) < 0)
+	    load_domains(lc, cfg, c) < 0 ||
+	    norm_list(lc, cfg, &c->council_senders, 0, "council.senders") < 0 ||
+	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
 		return -1;
 	if (strlen(c->store.redis_prefix) > 200)
 		return fail(lc, config_lookup(cfg, "store.redis.prefix"),

@@ -52,7 +52,7 @@ struct fconf {
 		struct fstrlist sensitivity, msip_labels;
 	} mark;
 	struct {
-		long long max_message_size;
+		long long max_message_size, max_header_size;
 		int max_mime_depth, max_parts;
 		int on_limit;              /* enum fonlimit */
 		long long max_decoded_size, max_extract_memory;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faddr.h"
 #include "fbuf.h"
 #include "fdet.h"
 #include "fmix.h"
@@ -31,17 +32,20 @@ fpol_detect(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 	return 0;
 }
 
+/* An address that does not parse counts as a member: its mail is judged
+ * rather than waved through (the null path <> is nobody). */
 int
 fpol_is_member(const struct fconf *c, const char *sender, const char *auth)
 {
-	char bare[320];
+	struct faddr a;
 
 	if (auth && *auth && fconf_list_match(&c->auth_users, auth))
 		return 1;
 	if (sender == NULL)
 		return 0;
-	ftext_bare_addr(bare, sizeof(bare), sender);
-	return bare[0] && fconf_list_match(&c->council_senders, bare);
+	if (faddr_parse(sender, &a) < 0)
+		return 1;
+	return a.norm[0] && fconf_list_match(&c->council_senders, a.norm);
 }
 
 static enum fclass
@@ -88,6 +92,17 @@ quoted_only(const struct ffindings *f)
 	return quoted;
 }
 
+/* An encrypted body still travels under a clear Subject: a finding there
+ * (other than a marking, which says nothing) leaves the mail unprotected. */
+static int
+subject_in_clear(const struct ffindings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].where == FWHERE_SUBJECT && f->v[i].cat != FCAT_MARKING)
+			return 1;
+	return 0;
+}
+
 /* Asks the key lookup; a miss is noted in r->why for the log. */
 static int
 key_usable(const struct fpol_keys *keys, enum faction kind, struct fpol_rcpt *r)
@@ -106,9 +121,8 @@ key_usable(const struct fpol_keys *keys, enum faction kind, struct fpol_rcpt *r)
 
 static int
 decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
-    const struct fpol_verdict *v, struct fpol_rcpt *r)
+    const struct fpol_verdict *v, struct fpol_rcpt *r, const char *domain)
 {
-	const char *domain = ftext_domain(r->addr);
 	const struct fdomain_rule *rule;
 
 	r->action = FACT_DELIVER;
@@ -116,7 +130,7 @@ decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
 		r->reason = "clean";
 		return 0;
 	}
-	if (fconf_domain_internal(c, domain)) {
+	if (*domain && fconf_domain_internal(c, domain)) {
 		r->reason = "internal";
 		return 0;
 	}
@@ -189,18 +203,24 @@ fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys, const stru
 		return -1;
 	v->nrcpts = n;
 	for (size_t i = 0; i < n; i++) {
-		ftext_bare_addr(v->rcpts[i].addr, sizeof(v->rcpts[i].addr), rcpts[i]);
+		struct faddr a;
+		/* An unparseable recipient keeps its text for the reply and has
+		 * no domain: it is external. */
+		if (faddr_parse(rcpts[i], &a) == 0)
+			fstrlcpy(v->rcpts[i].addr, a.norm, sizeof(v->rcpts[i].addr));
+		else
+			ftext_bare_addr(v->rcpts[i].addr, sizeof(v->rcpts[i].addr), rcpts[i]);
 		if (!v->outbound) {
 			v->rcpts[i].action = FACT_DELIVER;
 			v->rcpts[i].reason = "not from a council member";
 			continue;
 		}
-		if (m->encrypted) {
+		if (m->encrypted && !subject_in_clear(&v->findings)) {
 			v->rcpts[i].action = FACT_DELIVER;
 			v->rcpts[i].reason = "already encrypted";
 			continue;
 		}
-		if (decide_rcpt(c, keys, v, &v->rcpts[i]) < 0)
+		if (decide_rcpt(c, keys, v, &v->rcpts[i], a.domain) < 0)
 			return -1;
 	}
 	/* One copy of the message: fpol_mix settles encryption and mixed recipients. */
@@ -248,8 +268,9 @@ fpol_evaluate_ctx(const struct fconf *c, const struct fpol_ctx *x, const char *d
 			rcpts = (const char *const *)m.rcpts;
 			n = m.nrcpts;
 		}
+		/* The detectors count against max_analysis_time too. */
 		if (fpol_detect(c, &m, &v->findings) == 0 &&
-		    fpol_thread_detect(c, x, &m, v) == 0 &&
+		    fpol_thread_detect(c, x, &m, v) == 0 && (fmsg_check_deadline(&m), 1) &&
 		    fpol_decide_keys(c, x ? x->keys : NULL, &m, rcpts, n, v) == 0 &&
 		    fpol_thread_learn(c, x, &m, rcpts, n, v) == 0)
 			rc = 0;

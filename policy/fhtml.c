@@ -11,7 +11,7 @@
 
 #include "fhtml.h"
 
-#define FHTML_MAX_DEPTH 512
+#define FHTML_MAX_DEPTH 2100
 
 struct render {
 	struct fbuf *out;
@@ -158,21 +158,27 @@ walk(struct render *r, const xmlNode *n, int depth)
 	}
 }
 
+/* In recover mode libxml2 stops silently at its nesting limit (2048 with
+ * HUGE) and keeps the tree so far: a halted parser means text is missing. */
 int
 fhtml_to_text(const char *html, size_t len, struct fbuf *out)
 {
 	struct render r = { out, 0, 1, 0, 0 };
+	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
+	int halted;
 
-	if (len > (size_t)0x7fffffff)
+	if (len > (size_t)0x7fffffff || (ctxt = htmlNewParserCtxt()) == NULL)
 		return -1;
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+	doc = htmlCtxtReadMemory(ctxt, html, (int)len, NULL, "UTF-8",
 	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+	    HTML_PARSE_NONET | HTML_PARSE_NOBLANKS | XML_PARSE_HUGE);
+	halted = ctxt->disableSAX != 0;
+	htmlFreeParserCtxt(ctxt);
 	if (doc == NULL)
 		return len == 0 ? 0 : -1;
 	walk(&r, xmlDocGetRootElement(doc), 0);
 	newline(&r);
 	xmlFreeDoc(doc);
-	return r.err ? -1 : 0;
+	return r.err || halted ? -1 : 0;
 }

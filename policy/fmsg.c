@@ -12,8 +12,10 @@
 #include <libxml/parser.h>
 
 #include "fbuf.h"
+#include "fdecode.h"
 #include "fhtml.h"
 #include "fmsg.h"
+#include "fprotect.h"
 #include "fquote.h"
 #include "ftext.h"
 #include "fx.h"
@@ -46,6 +48,15 @@ incomplete(struct fmsg *m, const char *why)
 	if (!m->incomplete)
 		fstrlcpy(m->incomplete_reason, why, sizeof(m->incomplete_reason));
 	m->incomplete = 1;
+}
+
+/* An encrypted part inside a message: on_encrypted_attachment decides. */
+static void
+encrypted_part(struct fmsg *m, const char *why)
+{
+	if (!m->encrypted_att)
+		fstrlcpy(m->encrypted_att_reason, why, sizeof(m->encrypted_att_reason));
+	m->encrypted_att = 1;
 }
 
 static void
@@ -160,79 +171,226 @@ extract(struct walk *w, const char *ctype, const char *fname, const unsigned cha
 		add_seg(w, FWHERE_ATTACHMENT, fbuf_str(&r.text), r.text.len);
 	if (r.status != FX_OK)
 		incomplete(w->m, r.reason);
-	if (r.encrypted && !w->m->encrypted_att) {
-		w->m->encrypted_att = 1;
-		fstrlcpy(w->m->encrypted_att_reason, r.enc_reason,
-		    sizeof(w->m->encrypted_att_reason));
-	}
+	if (r.encrypted)
+		encrypted_part(w->m, r.enc_reason);
 	fx_result_free(&r);
 }
 
-/* A part GMime does not turn into text: decode the transfer encoding and
- * hand the bytes to the attachment extractors. */
-static void
-walk_binary(struct walk *w, GMimeObject *obj, const char *fname)
+/* The part's content with its transfer encoding undone. NULL (and the
+ * message marked) when it cannot be decoded or passes the size limit. */
+static GByteArray *
+part_bytes(struct walk *w, GMimeObject *obj, GMimeStream **keep)
 {
 	GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
-	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	GMimeStream *mem;
 	GByteArray *ba;
-	char *ctype;
 
+	*keep = NULL;
 	if (dw == NULL)
-		return;
+		return NULL;
 	mem = g_mime_stream_mem_new();
-	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
-		incomplete(w->m, "attachment could not be decoded");
-	} else if ((ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))) != NULL &&
-	    count_decoded(w, ba->len) == 0) {
-		ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-		extract(w, ctype, fname, ba->data, ba->len);
-		g_free(ctype);
+	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0 ||
+	    (ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))) == NULL) {
+		incomplete(w->m, "part could not be decoded");
+		g_object_unref(mem);
+		return NULL;
 	}
-	g_object_unref(mem);
+	if (count_decoded(w, ba->len) < 0) {
+		g_object_unref(mem);
+		return NULL;
+	}
+	*keep = mem;
+	return ba;
 }
 
-static void walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att);
+static void walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att, int top);
+
+/* A header over the limit is not analysed: the message is incomplete. */
+static int
+m_over_limit(const struct walk *w)
+{
+	return w->m->incomplete && strcmp(w->m->incomplete_reason, "header size limit") == 0;
+}
+static void walk_message(struct walk *w, GMimeMessage *msg, int depth, int in_att);
+
+/* A MIME entity held in bytes (a forwarded message whose transfer encoding
+ * GMime left on, opaque signed S/MIME): parsed again and walked. */
+static void
+walk_bytes(struct walk *w, const unsigned char *p, size_t n, int depth, int as_message)
+{
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer((const char *)p, n);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GObject *obj;
+
+	g_object_unref(stream);
+	obj = as_message ? (GObject *)g_mime_parser_construct_message(parser, NULL) :
+	    (GObject *)g_mime_parser_construct_part(parser, NULL);
+	g_object_unref(parser);
+	if (obj == NULL) {
+		incomplete(w->m, "embedded MIME entity could not be parsed");
+		return;
+	}
+	if (as_message)
+		walk_message(w, GMIME_MESSAGE(obj), depth, 1);
+	else
+		walk_object(w, GMIME_OBJECT(obj), depth + 1, 1, 0);
+	g_object_unref(obj);
+}
+
+static int
+is_type(GMimeContentType *ct, const char *type, const char *sub)
+{
+	return ct && g_mime_content_type_is_type(ct, type, sub);
+}
+
+/* application/pkcs7-mime: enveloped data protects only as the whole body
+ * of the message; signed data is read; anything else is not readable. */
+static void
+walk_cms(struct walk *w, const GByteArray *ba, int depth, int top)
+{
+	struct fbuf inner;
+
+	fbuf_init(&inner, (size_t)w->conf->limits.max_decoded_size);
+	switch (fprot_cms(ba->data, ba->len, &inner)) {
+	case FPROT_CMS_ENVELOPED:
+		if (top)
+			w->m->encrypted = 1;
+		else
+			encrypted_part(w->m, "encrypted S/MIME part");
+		break;
+	case FPROT_CMS_SIGNED:
+		if (count_decoded(w, inner.len) == 0)
+			walk_bytes(w, (const unsigned char *)inner.data, inner.len, depth, 0);
+		break;
+	default:
+		incomplete(w->m, "S/MIME part could not be read");
+		break;
+	}
+	fbuf_free(&inner);
+}
+
+/* Text of a text part: decoded by fdecode, HTML rendered, authored
+ * and quoted text split unless it is an attachment. */
+static void
+walk_text(struct walk *w, GMimeObject *obj, const GByteArray *ba, int att, int html)
+{
+	const char *cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	struct fbuf text;
+
+	fbuf_init(&text, (size_t)w->conf->limits.max_decoded_size);
+	if (fdecode_text(ba->data, ba->len, cs, &text) < 0)
+		incomplete(w->m, "decoded size limit");
+	else if (att)
+		add_attachment_text(w, fbuf_str(&text), text.len, html);
+	else
+		add_body_text(w, fbuf_str(&text), text.len, html);
+	fbuf_free(&text);
+}
 
 static void
-walk_leaf(struct walk *w, GMimeObject *obj, int in_att)
+walk_leaf(struct walk *w, GMimeObject *obj, int depth, int in_att, int top)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	GMimeContentDisposition *cd = g_mime_object_get_content_disposition(obj);
 	const char *fname = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
 	int att = in_att || (cd && g_mime_content_disposition_is_attachment(cd)) || fname;
-	int html = ct && g_mime_content_type_is_type(ct, "text", "html");
-	char *text;
+	GMimeStream *keep;
+	GByteArray *ba;
+	char *ctype;
 
-	if (ct && (g_mime_content_type_is_type(ct, "application", "pkcs7-mime") ||
-	    g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime")))
-		w->m->encrypted = 1;
 	if (fname)
 		add_seg(w, FWHERE_ATTACHMENT, fname, strlen(fname));
-	/* Text attachments without a charset: fx_text guesses (BOM, UTF-16,
-	 * windows-1252) where GMime would assume one. */
-	if (GMIME_IS_PART(obj) && (!GMIME_IS_TEXT_PART(obj) ||
-	    (att && g_mime_object_get_content_type_parameter(obj, "charset") == NULL && !html))) {
-		walk_binary(w, obj, fname);
+	if (!GMIME_IS_PART(obj) || (ba = part_bytes(w, obj, &keep)) == NULL)
+		return;
+	if (is_type(ct, "message", "*"))
+		/* GMime leaves a forwarded message with a transfer encoding as a leaf. */
+		walk_bytes(w, ba->data, ba->len, depth, 1);
+	else if (is_type(ct, "application", "pkcs7-mime") ||
+	    is_type(ct, "application", "x-pkcs7-mime"))
+		walk_cms(w, ba, depth, top);
+	else if (is_type(ct, "text", "*") && (!att || is_type(ct, "text", "html") ||
+	    g_mime_object_get_content_type_parameter(obj, "charset")))
+		walk_text(w, obj, ba, att, is_type(ct, "text", "html"));
+	else {
+		/* Text attachments without a charset: fx_text guesses (BOM,
+		 * UTF-16, windows-1252); other kinds go to the extractors. */
+		ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+		extract(w, ctype, fname, ba->data, ba->len);
+		g_free(ctype);
+	}
+	g_object_unref(keep);
+}
+
+/* Two Content-Type or Content-Transfer-Encoding headers: readers disagree
+ * on which one counts, so the part cannot be read with certainty. A header
+ * past max_header_size is not analysed at all. */
+static void
+check_headers(struct walk *w, GMimeObject *obj)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	int ct = 0, cte = 0;
+
+	for (int i = 0; hl && i < g_mime_header_list_get_count(hl); i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *raw = g_mime_header_get_raw_value(h);
+		ct += name && strcasecmp(name, "Content-Type") == 0;
+		cte += name && strcasecmp(name, "Content-Transfer-Encoding") == 0;
+		if (raw && (long long)strlen(raw) > w->conf->limits.max_header_size)
+			incomplete(w->m, "header size limit");
+	}
+	if (ct > 1 || cte > 1)
+		incomplete(w->m, "ambiguous MIME headers");
+}
+
+/* PGP/MIME (RFC 3156): a version part, then one encrypted OpenPGP message. */
+static int
+pgp_mime_ok(struct walk *w, GMimeMultipart *mp)
+{
+	GMimeObject *data;
+	GMimeStream *keep;
+	GByteArray *ba;
+	int ok;
+
+	if (g_mime_multipart_get_count(mp) != 2 ||
+	    !GMIME_IS_PART((data = g_mime_multipart_get_part(mp, 1))))
+		return 0;
+	if ((ba = part_bytes(w, data, &keep)) == NULL)
+		return 0;
+	ok = fprot_pgp_encrypted(ba->data, ba->len);
+	g_object_unref(keep);
+	return ok;
+}
+
+static void
+walk_multipart(struct walk *w, GMimeObject *obj, int depth, int in_att, int top)
+{
+	GMimeMultipart *mp = GMIME_MULTIPART(obj);
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *pro = g_mime_multipart_get_prologue(mp);
+	const char *epi = g_mime_multipart_get_epilogue(mp);
+	int n = g_mime_multipart_get_count(mp);
+
+	if (g_mime_multipart_get_boundary(mp) == NULL || n == 0)
+		incomplete(w->m, "multipart without a usable boundary");
+	/* Text outside the parts is on the wire in clear: read it too. */
+	if (pro)
+		add_seg(w, FWHERE_BODY, pro, strlen(pro));
+	if (epi)
+		add_seg(w, FWHERE_BODY, epi, strlen(epi));
+	if (is_type(ct, "multipart", "encrypted")) {
+		if (!pgp_mime_ok(w, mp))
+			incomplete(w->m, "encrypted part could not be verified");
+		else if (top)
+			w->m->encrypted = 1;
+		else
+			encrypted_part(w->m, "encrypted PGP/MIME part");
 		return;
 	}
-	if (!GMIME_IS_TEXT_PART(obj))
-		return;
-	text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-	if (text == NULL) {
-		incomplete(w->m, "text part could not be decoded");
-		return;
-	}
-	if (count_decoded(w, strlen(text)) < 0) {
-		g_free(text);
-		return;
-	}
-	if (att)
-		add_attachment_text(w, text, strlen(text), html);
-	else
-		add_body_text(w, text, strlen(text), html);
-	g_free(text);
+	/* Signed: the first part is the content, as protected as the whole. */
+	for (int i = 0; i < n; i++)
+		walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, in_att,
+		    top && i == 0 && is_type(ct, "multipart", "signed"));
 }
 
 static void
@@ -240,14 +398,18 @@ walk_message(struct walk *w, GMimeMessage *msg, int depth, int in_att)
 {
 	const char *subj = g_mime_message_get_subject(msg);
 
+	check_headers(w, GMIME_OBJECT(msg));
+	if (m_over_limit(w))
+		return;
 	if (subj)
 		add_seg(w, in_att ? FWHERE_ATTACHMENT : FWHERE_SUBJECT, subj, strlen(subj));
 	if (g_mime_message_get_mime_part(msg))
-		walk_object(w, g_mime_message_get_mime_part(msg), depth + 1, in_att);
+		walk_object(w, g_mime_message_get_mime_part(msg), depth + 1, in_att,
+		    depth == 0 && !in_att);
 }
 
 static void
-walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att)
+walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att, int top)
 {
 	if (w->oom || obj == NULL)
 		return;
@@ -259,19 +421,19 @@ walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att)
 		incomplete(w->m, "MIME part count limit");
 		return;
 	}
+	if (now_ms() - w->t0 > w->conf->limits.max_analysis_time * 1000LL) {
+		incomplete(w->m, "analysis time limit");
+		return;
+	}
+	check_headers(w, obj);
 	if (GMIME_IS_MULTIPART(obj)) {
-		GMimeMultipart *mp = GMIME_MULTIPART(obj);
-		GMimeContentType *ct = g_mime_object_get_content_type(obj);
-		if (ct && g_mime_content_type_is_type(ct, "multipart", "encrypted"))
-			w->m->encrypted = 1;
-		for (int i = 0; i < g_mime_multipart_get_count(mp); i++)
-			walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, in_att);
+		walk_multipart(w, obj, depth, in_att, top);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		if (inner)
 			walk_message(w, inner, depth, 1);
 	} else {
-		walk_leaf(w, obj, in_att);
+		walk_leaf(w, obj, depth, in_att, top);
 	}
 }
 
@@ -363,12 +525,21 @@ fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m
 		incomplete(m, "not a parseable message");
 		return 0;
 	}
+	m->deadline_ms = w.t0 + c->limits.max_analysis_time * 1000LL;
 	collect_headers(m, msg);
 	walk_message(&w, msg, 0, 0);
 	g_object_unref(msg);
-	if (now_ms() - w.t0 > c->limits.max_analysis_time * 1000LL)
-		incomplete(m, "analysis time limit");
+	fmsg_check_deadline(m);
 	return w.oom ? -1 : 0;
+}
+
+int
+fmsg_check_deadline(struct fmsg *m)
+{
+	if (m->deadline_ms == 0 || now_ms() <= m->deadline_ms)
+		return 0;
+	incomplete(m, "analysis time limit");
+	return 1;
 }
 
 void

@@ -25,6 +25,7 @@ struct fmsg {
 	char encrypted_att_reason[64];
 	int parts;
 	long long decoded;                 /* bytes decoded and extracted */
+	long long deadline_ms;             /* CLOCK_MONOTONIC end of max_analysis_time */
 };
 
 /* Process-wide library set-up (GMime, libxml2); call once from main(). */
@@ -34,5 +35,7 @@ void fmsg_global_shutdown(void);
 /* Returns 0, or -1 only on resource failure. Parse trouble sets incomplete. */
 int fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m);
 void fmsg_free(struct fmsg *m);
+/* Marks the message incomplete once the analysis time is used up; 1 then. */
+int fmsg_check_deadline(struct fmsg *m);
 
 #endif

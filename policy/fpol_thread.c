@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "faddr.h"
 #include "fconf.h"
 #include "fpolicy.h"
 #include "ftext.h"
@@ -24,13 +25,12 @@ fpol_thread_detect(const struct fconf *c, const struct fpol_ctx *x, const struct
 static int
 to_member(const struct fconf *c, const char *const *rcpts, size_t n)
 {
-	char bare[320];
+	struct faddr a;
 
-	for (size_t i = 0; i < n; i++) {
-		ftext_bare_addr(bare, sizeof(bare), rcpts[i]);
-		if (bare[0] && fconf_list_match(&c->council_senders, bare))
+	for (size_t i = 0; i < n; i++)
+		if (faddr_parse(rcpts[i], &a) == 0 && a.norm[0] &&
+		    fconf_list_match(&c->council_senders, a.norm))
 			return 1;
-	}
 	return 0;
 }
 
@@ -53,9 +53,16 @@ fpol_thread_learn(const struct fconf *c, const struct fpol_ctx *x, const struct 
 	 * nothing to remember. */
 	if (v->store_error || !learn || v->cls == FCLASS_CLEAN || v->cats == 0)
 		return 0;
-	if (fthr_learn(x->thr, c, m, v->cats, v->store_reason, sizeof(v->store_reason)) < 0)
-		v->learn_error = 1;
-	else
+	if (fthr_learn(x->thr, c, m, v->cats, v->store_reason, sizeof(v->store_reason)) == 0) {
 		v->learned = 1;
+		return 0;
+	}
+	/* A mail that could not be remembered is tried again later, so that a
+	 * reply to it cannot slip out unrecognised (store.on_error). */
+	v->learn_error = 1;
+	if (c->store.on_error == FSTORE_ERR_TEMPFAIL) {
+		v->would = FPOL_TEMPFAIL;
+		v->outcome = v->monitor ? FPOL_DELIVER : FPOL_TEMPFAIL;
+	}
 	return 0;
 }

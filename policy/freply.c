@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "faddr.h"
 #include "fbuf.h"
 #include "fpolicy.h"
 #include "ftext.h"
@@ -100,11 +101,12 @@ fpol_header_value(const struct fpol_verdict *v, struct fbuf *out)
 int
 fpol_log_line(const struct fpol_verdict *v, const char *sender, struct fbuf *out)
 {
-	char bare[320];
+	struct faddr a;
 	int r;
 
-	ftext_bare_addr(bare, sizeof(bare), sender ? sender : "");
-	r = fbuf_printf(out, "from=<%s> member=%s class=%s cats=", bare,
+	/* An unparseable sender is logged as "?", never as its raw text. */
+	r = fbuf_printf(out, "from=<%s> member=%s class=%s cats=",
+	    faddr_parse(sender ? sender : "<>", &a) == 0 ? a.norm : "?",
 	    v->outbound ? "yes" : "no", fclass_name(v->cls));
 	r |= fpol_list_cats(v->cats, out, ",");
 	r |= fbuf_adds(out, " where=");

@@ -16,6 +16,7 @@
 #include <spf2/spf.h>
 #include <spf2/spf_dns_zone.h>
 
+#include "faddr.h"
 #include "fpolicy.h"
 #include "fspf.h"
 #include "ftext.h"
@@ -167,21 +168,25 @@ enum fspf_sender
 fspf_sender(const struct fconf *c, const char *sender, const char *auth, const char *ip,
     const char *helo, char *why, size_t whylen)
 {
-	char bare[320];
+	struct faddr a;
 
 	snprintf(why, whylen, "-");
 	if (auth && *auth && fconf_list_match(&c->auth_users, auth)) {
 		snprintf(why, whylen, "auth");
 		return FSPF_MEMBER;
 	}
-	ftext_bare_addr(bare, sizeof(bare), sender ? sender : "");
-	if (!bare[0] || !fconf_list_match(&c->council_senders, bare))
+	/* Unparseable: judged as a member's mail, never verified (fail closed). */
+	if (faddr_parse(sender ? sender : "<>", &a) < 0) {
+		snprintf(why, whylen, "sender address not parseable");
+		return FSPF_MEMBER_UNVERIFIED;
+	}
+	if (!a.norm[0] || !fconf_list_match(&c->council_senders, a.norm))
 		return FSPF_NOT_MEMBER;
 	if (fspf_trusted_relay(c, ip)) {
 		snprintf(why, whylen, "trusted relay");
 		return FSPF_MEMBER;
 	}
-	switch (fspf_check(c, ip, helo, bare, why, whylen)) {
+	switch (fspf_check(c, ip, helo, a.norm, why, whylen)) {
 	case FSPF_PASS:
 		return FSPF_MEMBER;
 	case FSPF_FAIL:
@@ -195,18 +200,20 @@ int
 fspf_inbound_trusted(const struct fconf *c, const char *sender, const char *ip,
     const char *helo)
 {
-	char bare[320], why[128];
+	char why[128];
+	struct faddr a;
 
-	ftext_bare_addr(bare, sizeof(bare), sender ? sender : "");
 	if (fspf_trusted_relay(c, ip))
 		return 1;
+	if (faddr_parse(sender ? sender : "<>", &a) < 0)
+		return 0;
 	/* An internal sender domain counts only when SPF does not fail it. */
-	switch (fspf_check(c, ip, helo, bare, why, sizeof(why))) {
+	switch (fspf_check(c, ip, helo, a.norm, why, sizeof(why))) {
 	case FSPF_PASS:
 		return 1;
 	case FSPF_FAIL:
 		return 0;
 	default:
-		return bare[0] && fconf_domain_internal(c, ftext_domain(bare));
+		return a.norm[0] && fconf_domain_internal(c, a.domain);
 	}
 }

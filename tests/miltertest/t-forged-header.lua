@@ -31,4 +31,18 @@ t.main(function()
 	t.expect_header_deleted(res, "X-Fortrolig-Scanned", 1)
 	t.expect_no_header_added(res, "X-Fortrolig")
 	t.expect_no_header_added(res, "X-Fortrolig-Route")
+
+	-- Any number of them, with names of any length: all go, none tempfails.
+	local many = {}
+	for i = 1, 100 do
+		many[#many + 1] = { "X-Fortrolig", "class=clean; n=" .. i }
+	end
+	local long = "X-Fortrolig-" .. string.rep("A", 90)
+	many[#many + 1] = { long, "yes" }
+	res = t.send{ from = t.member, rcpts = { "ext@gmail.com" }, body = t.clean_text, extra_headers = many }
+	t.expect_pass(res)
+	t.expect_header_deleted(res, "X-Fortrolig", 1)
+	t.expect_header_deleted(res, "X-Fortrolig", 100)
+	t.expect_header_deleted(res, long, 1)
+	t.expect_header_added(res, "X-Fortrolig", { "class=clean" })
 end)
