@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fdet.h"
-#include "fkw.h"
-#include "fmsg.h"
-#include "ftext.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "detect/detect.h"
+#include "detect/keywords/keywords.h"
+#include "analyse/message.h"
+#include "base/text.h"
 
 #define MAIL_SIZE 4096
 #define NMAILS 8192               /* 32 MB of mail bodies */

@@ -1,5 +1,5 @@
-/* fcbench: S/MIME encryption of a 10 MB message with fortrolig's certs/
- * code (fc_inner_headers + fc_cms_encrypt, output spilling to a temp file
+/* fcbench: S/MIME encryption of a 10 MB message with fortrolig's keys/
+ * code (fkeys_inner_headers + fkeys_cms_encrypt, output spilling to a temp file
  * as in the milter) against `openssl cms -encrypt` on the same input, in
  * the same run. Each side runs in its own fresh process (this program
  * re-executed, or openssl), so wait4's ru_maxrss is that side's peak
@@ -22,7 +22,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "fc_cms.h"
+#include "keys/cms.h"
 
 #define MSG_SIZE (10u << 20)
 #define RUNS 3
@@ -107,9 +107,9 @@ static int
 encrypt_child(const char *msg, const char *certpath, const char *timepath)
 {
 	double t0 = now();
-	struct fc_cms_opts o = { 0, 0 };
+	struct fkeys_cms_opts o = { 0, 0 };
 	struct fbuf hdr;
-	struct fcout out;
+	struct fkeys_out out;
 	struct stat sb;
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	const char *body;
@@ -127,23 +127,23 @@ encrypt_child(const char *msg, const char *certpath, const char *timepath)
 	fclose(f);
 	fclose(cf);
 	fbuf_init(&hdr, 1 << 20);
-	fcout_init(&out, 1 << 20);   /* limits.spill_size default */
-	if (fc_inner_headers(raw, (size_t)sb.st_size, 0, &hdr, &body, &blen) < 0 ||
-	    fc_cms_encrypt(sk, &o, &hdr, body, blen, &out, err, sizeof(err)) < 0) {
+	fkeys_out_init(&out, 1 << 20);   /* limits.spill_size default */
+	if (fkeys_inner_headers(raw, (size_t)sb.st_size, 0, &hdr, &body, &blen) < 0 ||
+	    fkeys_cms_encrypt(sk, &o, &hdr, body, blen, &out, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fcbench: %s\n", err);
 		return 2;
 	}
 	/* The milter reads the output back in chunks for smfi_replacebody: so
 	 * does this, and drops them (the socket send is not counted). */
-	if (fcout_rewind(&out) < 0)
+	if (fkeys_out_rewind(&out) < 0)
 		return 2;
-	while ((k = fcout_read(&out, buf, sizeof(buf), &pos)) > 0)
+	while ((k = fkeys_out_read(&out, buf, sizeof(buf), &pos)) > 0)
 		continue;
 	if ((of = fopen(timepath, "w")) != NULL) {
 		fprintf(of, "%.6f %zu\n", now() - t0, pos);
 		fclose(of);
 	}
-	fcout_free(&out);
+	fkeys_out_free(&out);
 	fbuf_free(&hdr);
 	sk_X509_pop_free(sk, X509_free);
 	free(raw);
@@ -223,7 +223,7 @@ main(int argc, char **argv)
 		rs = rss > rs ? rss : rs;
 	}
 	printf("S/MIME AES-256-CBC, one RSA-2048 recipient, %.1f MB message, best of %d\n", mb, RUNS);
-	printf("  fortrolig (fc_cms_encrypt): %6.3f s  %6.1f MB/s  peak RSS %6.1f MB = %.2fx message\n",
+	printf("  fortrolig (fkeys_cms_encrypt): %6.3f s  %6.1f MB/s  peak RSS %6.1f MB = %.2fx message\n",
 	    tf, mb / tf, rf / 1024.0, rf / 1024.0 / mb);
 	printf("    of which the work itself: %6.3f s (the rest is starting a process linked\n"
 	    "    with the whole policy library, which the milter does once)\n", ti);

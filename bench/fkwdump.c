@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fdet.h"
-#include "fkw.h"
-#include "fmsg.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "detect/detect.h"
+#include "detect/keywords/keywords.h"
+#include "analyse/message.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -6,5 +6,5 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/bootstrap.sh"
 export MILTER="$top/_build/milter/fortrolig-milter"
-export WORDS="$top/policy/words"
+export WORDS="$top/lib/detect/keywords/words"
 exec "$top/demo/run-demo.sh" "$@"

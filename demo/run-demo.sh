@@ -16,7 +16,7 @@
 #   -v   show progress notes
 # Environment: MILTER (default ../milter/fortrolig-milter next to this
 #   script, or $builddir/milter/fortrolig-milter), SAMPLE_DIR (default
-#   demo/samples: fictional sample mail), WORDS (default ../policy/words).
+#   demo/samples: fictional sample mail), WORDS (default ../lib/detect/keywords/words).
 # Needs root and (Debian 12) postfix, swaks, openssl, iproute2.
 
 set -euo pipefail
@@ -47,7 +47,7 @@ MILTER=$(cd "$(dirname "$MILTER")" && pwd)/$(basename "$MILTER")
 SAMPLE_DIR=${SAMPLE_DIR:-$here/samples}
 [ -f "$SAMPLE_DIR/cpr-health.eml" ] || { echo "sample mail not found in $SAMPLE_DIR" >&2; exit 1; }
 WORDS=${WORDS:-}
-if [ -z "$WORDS" ] && [ -d "$top_src/policy/words" ]; then WORDS=$top_src/policy/words; fi
+if [ -z "$WORDS" ] && [ -d "$top_src/lib/detect/keywords/words" ]; then WORDS=$top_src/lib/detect/keywords/words; fi
 
 if [ "$(id -u)" != 0 ]; then echo "run-demo.sh must run as root (it starts two Postfix instances)" >&2; exit 1; fi
 for t in postfix postqueue smtp-sink swaks openssl ss; do

@@ -7,9 +7,9 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/pki.sh"
-CERTS=${CERTS:-$here/../../certs/fortrolig-certs}
-SCANNER=${SCANNER:-$here/../../certs/fortrolig-scan}
-WORDS=${WORDS:-$here/../../policy/words}
+CERTS=${CERTS:-$here/../../cmd/fortrolig-certs}
+SCANNER=${SCANNER:-$here/../../cmd/fortrolig-scan}
+WORDS=${WORDS:-$here/../../lib/detect/keywords/words}
 for t in openssl gpg gpgconf; do command -v $t >/dev/null || { echo "1..0 # SKIP no $t"; exit 77; }; done
 
 T=0 PASSED=0 FAILED=0

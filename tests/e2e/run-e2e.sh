@@ -19,7 +19,7 @@
 #              relative to this script.
 #   CORPUS     corpus directory (m001.eml ...).  Default /work/shared/corpus,
 #              else <repo>/../shared/corpus.
-#   WORDS      word-list directory.  Default <repo>/policy/words.
+#   WORDS      word-list directory.  Default <repo>/lib/detect/keywords/words.
 #   E2E_VERBOSE=1   progress notes;  E2E_KEEP=1  keep the temp dir;
 #   E2E_KEEP_ON_FAIL=1  keep it only when something failed.
 #
@@ -58,8 +58,8 @@ fi
 CORPUS=${CORPUS:-/work/shared/corpus}
 
 if [ -z "${WORDS:-}" ]; then
-    for cand in ${srcdir:+"$srcdir/../../policy/words"} "$top_src/policy/words" \
-                "$(dirname "$MILTER")/../policy/words"; do
+    for cand in ${srcdir:+"$srcdir/../../lib/detect/keywords/words"} "$top_src/lib/detect/keywords/words" \
+                "$(dirname "$MILTER")/../lib/detect/keywords/words"; do
         if [ -d "$cand" ]; then WORDS=$(cd "$cand" && pwd); break; fi
     done
 fi

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 . "$here/pki.sh"
 MILTER=${MILTER:-$here/../../milter/fortrolig-milter}
-WORDS=${WORDS:-$here/../../policy/words}
+WORDS=${WORDS:-$here/../../lib/detect/keywords/words}
 e2e_need_tools
 for t in gpg gpgsm; do command -v $t >/dev/null || { echo "1..0 # SKIP no $t"; exit 77; }; done
 

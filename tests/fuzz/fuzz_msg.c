@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fconf.h"
-#include "fmsg.h"
+#include "conf/config.h"
+#include "analyse/message.h"
 
 static struct fconf *conf;
 

@@ -7,7 +7,7 @@
 --   FORTROLIG_CONF_DIR  directory with the generated *.conf files
 --   FORTROLIG_SOCKET    libmilter socket, e.g. inet:12345@127.0.0.1 (required)
 --   FORTROLIG_MT_DIR    this directory (case files dofile() lib.lua from it)
---   FORTROLIG_SRCDIR    top source dir, for policy/ftexts_default.h (default $FORTROLIG_MT_DIR/../..)
+--   FORTROLIG_SRCDIR    top source dir, for lib/conf/texts_default.h (default $FORTROLIG_MT_DIR/../..)
 --   FORTROLIG_MT_LOG    file that receives the milter's stderr log (log checks skipped if unset)
 --   FORTROLIG_MT_VERBOSE  set: print every protocol step and its reply
 --   FORTROLIG_MT_EXTERNAL set: do not start the milter, it already listens on FORTROLIG_SOCKET
@@ -471,7 +471,7 @@ end
 -- reply the spec asks for and compares it exactly: 550 5.7.1, Danish text first, then
 -- English, ASCII only, naming categories, where and the rejected recipients.  The texts
 -- come from the config in use (texts.*) or else from the shipped defaults in
--- policy/ftexts_default.h; only the assembly below is fixed by the test:
+-- lib/conf/texts_default.h; only the assembly below is fixed by the test:
 --   placeholders {categories} {where} {recipients} expanded (Danish names in the Danish
 --   text), transliterated to ASCII (ae oe aa), word-wrapped at 76 columns, Danish in at
 --   most 12 lines, then English.
@@ -549,10 +549,10 @@ function t.text(key)
 		local mtdir = os.getenv("FORTROLIG_MT_DIR") or "."
 		src = mtdir .. "/../.."
 	end
-	local hdr = read_file(src .. "/policy/ftexts_default.h")
-	if hdr == nil then fail("cannot read %s/policy/ftexts_default.h", src) end
+	local hdr = read_file(src .. "/lib/conf/texts_default.h")
+	if hdr == nil then fail("cannot read %s/lib/conf/texts_default.h", src) end
 	local at = hdr:match("#define%s+FTEXT_" .. key:upper() .. "%s*()")
-	if at == nil then fail("FTEXT_%s not found in ftexts_default.h", key:upper()) end
+	if at == nil then fail("FTEXT_%s not found in conf/texts_default.h", key:upper()) end
 	return literals(hdr:sub(at))
 end
 

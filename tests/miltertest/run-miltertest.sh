@@ -9,7 +9,7 @@
 #                                ../milter, ../../milter and $FORTROLIG_SRCDIR/milter
 #   FORTROLIG_SRCDIR             top source dir (default: two levels above this script);
 #                                @SRCDIR@ in conf/*.conf becomes this (word lists are in
-#                                policy/words, default texts in policy/ftexts_default.h)
+#                                lib/detect/keywords/words, default texts in lib/conf/texts_default.h)
 #   MILTERTEST                   the miltertest binary (default: miltertest from PATH)
 #   MT_TIMEOUT                   seconds per case (default 60)
 #   FORTROLIG_MT_VERBOSE         set: the Lua helper prints every protocol step
@@ -66,7 +66,7 @@ trap 'exit 1' INT TERM HUP
 
 # Configs: conf/*.conf are templates; @SRCDIR@ becomes the top source dir,
 # @TMPDIR@ this run's temp dir (thread memory)
-# (the word lists live in policy/words/).
+# (the word lists live in lib/detect/keywords/words/).
 mkdir "$tmp/conf"
 for c in "$here"/conf/*.conf; do
 	sed -e "s|@SRCDIR@|$top_srcdir|g" -e "s|@TMPDIR@|$tmp|g" "$c" >"$tmp/conf/$(basename "$c")"

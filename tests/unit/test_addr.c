@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faddr.h"
+#include "base/address.h"
 
 static const struct {
 	const char *in, *norm;

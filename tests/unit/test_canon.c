@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ftext.h"
-#include "ftext_simd.h"
+#include "base/text.h"
+#include "base/text_simd.h"
 
 #define MAXLEN 200
 

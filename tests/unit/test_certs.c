@@ -1,4 +1,4 @@
-/* test_certs: the S/MIME store rules (certs/fc_store.c). Certificates come
+/* test_certs: the S/MIME store rules (keys/smime_store.c). Certificates come
  * from the same throwaway CA script the end-to-end tests use
  * (tests/e2e/pki.sh), generated at test time: index by SAN rfc822Name and
  * subject emailAddress, case-insensitive; unusable outside the validity
@@ -13,11 +13,11 @@
 
 #include <openssl/x509.h>
 
-#include "fc_store.h"
+#include "keys/smime_store.h"
 #include "tutil.h"
 
 static char *tmpdir;
-static struct fc_store *st;
+static struct fkeys_store *st;
 
 /* Runs pki.sh; every certificate is copied into store/. */
 static int
@@ -56,7 +56,7 @@ pki_cert(const char *name)
 	char path[1024];
 
 	snprintf(path, sizeof(path), "%s/pki/%s.pem", tmpdir, name);
-	return fc_load_cert(path);
+	return fkeys_load_cert(path);
 }
 
 /* find(addr) must give the certificate pki/name.pem. */
@@ -64,7 +64,7 @@ static void
 assert_finds(const char *addr, const char *name)
 {
 	char why[192] = "";
-	X509 *want = pki_cert(name), *got = fc_store_find(st, addr, why, sizeof(why));
+	X509 *want = pki_cert(name), *got = fkeys_store_find(st, addr, why, sizeof(why));
 
 	ck_assert_ptr_nonnull(want);
 	ck_assert_msg(got != NULL, "%s: not found: %s", addr, why);
@@ -77,7 +77,7 @@ assert_unusable(const char *addr, const char *reason)
 {
 	char why[192] = "";
 
-	ck_assert_ptr_null(fc_store_find(st, addr, why, sizeof(why)));
+	ck_assert_ptr_null(fkeys_store_find(st, addr, why, sizeof(why)));
 	ck_assert_msg(strstr(why, reason) != NULL, "%s: why \"%s\", wanted \"%s\"", addr, why, reason);
 }
 
@@ -101,10 +101,10 @@ START_TEST(cert_addrs)
 	size_t n;
 
 	ck_assert_ptr_nonnull(x);
-	ck_assert_int_eq(fc_cert_addrs(x, &a, &n), 2);
+	ck_assert_int_eq(fkeys_cert_addrs(x, &a, &n), 2);
 	ck_assert_str_eq(a[0], "mixed@case.example");
 	ck_assert_str_eq(a[1], "subj@example.org");
-	fc_addrs_free(a, n);
+	fkeys_addrs_free(a, n);
 	X509_free(x);
 }
 END_TEST
@@ -130,15 +130,15 @@ END_TEST
 START_TEST(no_ca_file)
 {
 	char err[256] = "", why[192] = "", dir[1024];
-	struct fc_store *s2;
+	struct fkeys_store *s2;
 
 	snprintf(dir, sizeof(dir), "%s/store", tmpdir);
-	s2 = fc_store_load(dir, "", err, sizeof(err));
+	s2 = fkeys_store_load(dir, "", err, sizeof(err));
 	ck_assert_ptr_nonnull(s2);
-	ck_assert_ptr_null(fc_store_find(s2, "ec@example.org", why, sizeof(why)));
+	ck_assert_ptr_null(fkeys_store_find(s2, "ec@example.org", why, sizeof(why)));
 	ck_assert_str_eq(why, "no CA bundle loaded");
-	fc_store_free(s2);
-	ck_assert_ptr_null(fc_store_load("/nonexistent/store", "", err, sizeof(err)));
+	fkeys_store_free(s2);
+	ck_assert_ptr_null(fkeys_store_load("/nonexistent/store", "", err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "cannot open S/MIME store"));
 }
 END_TEST
@@ -159,7 +159,7 @@ main(void)
 	}
 	snprintf(dir, sizeof(dir), "%s/store", tmpdir);
 	snprintf(ca, sizeof(ca), "%s/pki/ca.pem", tmpdir);
-	if ((st = fc_store_load(dir, ca, err, sizeof(err))) == NULL) {
+	if ((st = fkeys_store_load(dir, ca, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "test_certs: %s\n", err);
 		return 99;
 	}
@@ -173,7 +173,7 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	fc_store_free(st);
+	fkeys_store_free(st);
 	tu_rmtree(tmpdir);
 	free(tmpdir);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fconf.h"
-#include "fkw.h"
-#include "ftexts_default.h"
+#include "conf/config.h"
+#include "detect/keywords/keywords.h"
+#include "conf/texts_default.h"
 #include "tutil.h"
 
 static char *tmpdir;   /* made in main(), removed at the end */
@@ -258,7 +258,7 @@ START_TEST(keywords_disabled)
 }
 END_TEST
 
-/* The word lists shipped in policy/words load without an error. */
+/* The word lists shipped in lib/detect/keywords/words load without an error. */
 START_TEST(shipped_wordlists)
 {
 	char err[1024], *text;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fconf.h"
-#include "fdet.h"
+#include "conf/config.h"
+#include "detect/detect.h"
 
 #define TODAY 20260601
 #define THRESHOLD 50   /* detectors.cpr.threshold default */

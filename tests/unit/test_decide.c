@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fmsg.h"
-#include "fpolicy.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "analyse/message.h"
+#include "decide/decide.h"
 #include "tutil.h"
 
 static char *tmpdir, *words;

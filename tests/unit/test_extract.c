@@ -9,15 +9,15 @@
 
 #include <glib.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fmsg.h"
-#include "fpolicy.h"
-#include "fx.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "analyse/message.h"
+#include "decide/decide.h"
+#include "extract/extract.h"
 #include "tgen.h"
 #include "tutil.h"
 
-static const struct fx_limits lim = { 8u << 20, 100, 3, 10000, 1LL << 30 };
+static const struct fextract_limits lim = { 8u << 20, 100, 3, 10000, 1LL << 30 };
 
 static const char ctypes[] =
 	"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
@@ -38,10 +38,10 @@ static const char docx_custom[] =
 	"</Properties>";
 
 static void
-run(enum fx_kind k, const struct fbuf *in, const struct fx_limits *l, struct fx_result *r)
+run(enum fextract_kind k, const struct fbuf *in, const struct fextract_limits *l, struct fextract_result *r)
 {
-	fx_result_init(r, l->max_text);
-	fx_extract(k, (const unsigned char *)in->data, in->len, l, 0, r);
+	fextract_result_init(r, l->max_text);
+	fextract_extract(k, (const unsigned char *)in->data, in->len, l, 0, r);
 }
 
 static void
@@ -60,13 +60,13 @@ make_docx(struct fbuf *out)
 
 START_TEST(t_sniff)
 {
-	ck_assert_int_eq(fx_sniff(NULL, NULL, (const unsigned char *)"PK\3\4xx", 6), FX_KIND_ZIP);
-	ck_assert_int_eq(fx_sniff(NULL, NULL, (const unsigned char *)"%PDF-1.7", 8), FX_KIND_PDF);
-	ck_assert_int_eq(fx_sniff("application/octet-stream", "liste.CSV",
-	    (const unsigned char *)"a;b", 3), FX_KIND_TEXT);
-	ck_assert_int_eq(fx_sniff("text/plain", NULL, (const unsigned char *)"a", 1), FX_KIND_TEXT);
-	ck_assert_int_eq(fx_sniff("image/png", "x.png", (const unsigned char *)"\x89PNG", 4),
-	    FX_KIND_NONE);
+	ck_assert_int_eq(fextract_sniff(NULL, NULL, (const unsigned char *)"PK\3\4xx", 6), FEXTRACT_KIND_ZIP);
+	ck_assert_int_eq(fextract_sniff(NULL, NULL, (const unsigned char *)"%PDF-1.7", 8), FEXTRACT_KIND_PDF);
+	ck_assert_int_eq(fextract_sniff("application/octet-stream", "liste.CSV",
+	    (const unsigned char *)"a;b", 3), FEXTRACT_KIND_TEXT);
+	ck_assert_int_eq(fextract_sniff("text/plain", NULL, (const unsigned char *)"a", 1), FEXTRACT_KIND_TEXT);
+	ck_assert_int_eq(fextract_sniff("image/png", "x.png", (const unsigned char *)"\x89PNG", 4),
+	    FEXTRACT_KIND_NONE);
 }
 END_TEST
 
@@ -77,24 +77,24 @@ START_TEST(t_text_charsets)
 	static const char u16nobom[] = "F\0\xf8\0" "d\0s\0e\0l\0";
 	static const char cp1252[] = "\xe6\xf8\xe5 \x80";
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 
 	fbuf_init(&in, 0);
 	fbuf_add(&in, u16, sizeof(u16) - 1);
-	run(FX_KIND_TEXT, &in, &lim, &r);
+	run(FEXTRACT_KIND_TEXT, &in, &lim, &r);
 	ck_assert_str_eq(fbuf_str(&r.text), "F\xc3\xb8" "dsel");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_reset(&in);
 	fbuf_add(&in, u16nobom, sizeof(u16nobom) - 1);
-	run(FX_KIND_TEXT, &in, &lim, &r);
+	run(FEXTRACT_KIND_TEXT, &in, &lim, &r);
 	ck_assert_str_eq(fbuf_str(&r.text), "F\xc3\xb8" "dsel");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_reset(&in);
 	fbuf_add(&in, cp1252, sizeof(cp1252) - 1);
-	run(FX_KIND_TEXT, &in, &lim, &r);
+	run(FEXTRACT_KIND_TEXT, &in, &lim, &r);
 	ck_assert_str_eq(fbuf_str(&r.text), "\xc3\xa6\xc3\xb8\xc3\xa5 \xe2\x82\xac");
-	ck_assert_int_eq(r.status, FX_OK);
-	fx_result_free(&r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 }
 END_TEST
@@ -102,21 +102,21 @@ END_TEST
 START_TEST(t_docx)
 {
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 	const char *t;
 
 	fbuf_init(&in, 0);
 	make_docx(&in);
-	run(FX_KIND_ZIP, &in, &lim, &r);
+	run(FEXTRACT_KIND_ZIP, &in, &lim, &r);
 	t = fbuf_str(&r.text);
-	ck_assert_int_eq(r.status, FX_OK);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
 	ck_assert_ptr_nonnull(strstr(t, "Borger med CPR 010190-1234 \n"));
 	ck_assert_ptr_null(strstr(t, "5551234"));
 	ck_assert_ptr_nonnull(strstr(t, "anbringelse\tdepression"));
 	ck_assert_ptr_nonnull(strstr(t, "FORTROLIGT"));
 	ck_assert_ptr_nonnull(strstr(t, "msip_label: Fortroligt\n"));
 	ck_assert_ptr_nonnull(strstr(t, "Sagsnr: 27.00\n"));
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 }
 END_TEST
@@ -134,18 +134,18 @@ START_TEST(t_xlsx_pptx)
 		  "</a:t></a:r><a:r><a:t>tekst</a:t></a:r></a:p></p:sld>", 0, NULL },
 	};
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 	const char *t;
 
 	fbuf_init(&in, 0);
 	ck_assert_int_eq(tg_zip(x, 4, &in), 0);
-	run(FX_KIND_ZIP, &in, &lim, &r);
+	run(FEXTRACT_KIND_ZIP, &in, &lim, &r);
 	t = fbuf_str(&r.text);
 	ck_assert_ptr_nonnull(strstr(t, "Navn\nJens Hansen\n"));
 	ck_assert_ptr_nonnull(strstr(t, "2512781234\tkontanthj\xc3\xa6lp"));
 	ck_assert_ptr_null(strstr(t, "\t1\t"));      /* shared-string index */
 	ck_assert_ptr_nonnull(strstr(t, "Slidetekst\n"));
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 }
 END_TEST
@@ -163,16 +163,16 @@ START_TEST(t_odt)
 		  "</meta:user-defined></office:meta></office:document-meta>", 0, NULL },
 	};
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 	const char *t;
 
 	fbuf_init(&in, 0);
 	ck_assert_int_eq(tg_zip(o, 3, &in), 0);
-	run(FX_KIND_ZIP, &in, &lim, &r);
+	run(FEXTRACT_KIND_ZIP, &in, &lim, &r);
 	t = fbuf_str(&r.text);
 	ck_assert_ptr_nonnull(strstr(t, "CPR 251278-1234\tpsykiatri\nSag\n"));
 	ck_assert_ptr_nonnull(strstr(t, "Klassifikation: Fortroligt"));
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 }
 END_TEST
@@ -180,23 +180,23 @@ END_TEST
 START_TEST(t_pdf_flate)
 {
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 	const char *t;
 
 	fbuf_init(&in, 0);
 	/* One CPR shown in three fragments on one line. */
 	ck_assert_int_eq(tg_pdf("BT /F1 12 Tf 72 700 Td (Tvangsbehandling CPR ) Tj (0101) Tj "
 	    "(90-) Tj (1234) Tj ET", &in), 0);
-	run(FX_KIND_PDF, &in, &lim, &r);
+	run(FEXTRACT_KIND_PDF, &in, &lim, &r);
 	t = fbuf_str(&r.text);
-	ck_assert_int_eq(r.status, FX_OK);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
 	ck_assert_msg(strstr(t, "Tvangsbehandling CPR 010190-1234") != NULL, "got: %s", t);
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_reset(&in);
 	fbuf_adds(&in, "%PDF-1.4\nnot really\n");
-	run(FX_KIND_PDF, &in, &lim, &r);
-	ck_assert_int_eq(r.status, FX_BROKEN);
-	fx_result_free(&r);
+	run(FEXTRACT_KIND_PDF, &in, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_BROKEN);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 }
 END_TEST
@@ -205,7 +205,7 @@ START_TEST(t_pdf_encrypted)
 {
 	char *dir = tu_mkdtemp(), cmd[2200], in_path[512], out_path[512];
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 
 	ck_assert_ptr_nonnull(dir);
 	snprintf(in_path, sizeof(in_path), "%s/plain.pdf", dir);
@@ -217,11 +217,11 @@ START_TEST(t_pdf_encrypted)
 	ck_assert_int_eq(system(cmd), 0);
 	fbuf_reset(&in);
 	ck_assert_int_eq(tg_read_file(out_path, &in), 0);
-	run(FX_KIND_PDF, &in, &lim, &r);
+	run(FEXTRACT_KIND_PDF, &in, &lim, &r);
 	ck_assert_int_eq(r.encrypted, 1);
 	ck_assert_str_eq(r.enc_reason, "encrypted PDF");
 	ck_assert_ptr_null(strstr(fbuf_str(&r.text), "hemmelig"));
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 	tu_rmtree(dir);
 	free(dir);
@@ -231,7 +231,7 @@ END_TEST
 START_TEST(t_zip_members_and_encryption)
 {
 	struct fbuf docx, in;
-	struct fx_result r;
+	struct fextract_result r;
 	const char *t;
 
 	fbuf_init(&docx, 0);
@@ -245,7 +245,7 @@ START_TEST(t_zip_members_and_encryption)
 		};
 		ck_assert_int_eq(tg_zip(a, 3, &in), 0);
 	}
-	run(FX_KIND_ZIP, &in, &lim, &r);
+	run(FEXTRACT_KIND_ZIP, &in, &lim, &r);
 	t = fbuf_str(&r.text);
 	ck_assert_ptr_nonnull(strstr(t, "sager/notat.docx\n"));
 	ck_assert_ptr_nonnull(strstr(t, "CPR 010190-1234"));
@@ -253,7 +253,7 @@ START_TEST(t_zip_members_and_encryption)
 	ck_assert_ptr_null(strstr(t, "skjult"));
 	ck_assert_int_eq(r.encrypted, 1);
 	ck_assert_str_eq(r.enc_reason, "encrypted zip entry");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_free(&docx);
 	fbuf_free(&in);
 }
@@ -264,7 +264,7 @@ START_TEST(t_cfb_encrypted)
 	unsigned char cfb[1024];
 	static const char name[] = "EncryptedPackage";
 	struct fbuf in;
-	struct fx_result r;
+	struct fextract_result r;
 
 	memset(cfb, 0, sizeof(cfb));
 	memcpy(cfb, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
@@ -272,16 +272,16 @@ START_TEST(t_cfb_encrypted)
 		cfb[600 + 2 * i] = (unsigned char)name[i];
 	fbuf_init(&in, 0);
 	fbuf_add(&in, cfb, sizeof(cfb));
-	ck_assert_int_eq(fx_sniff(NULL, "x.docx", cfb, sizeof(cfb)), FX_KIND_CFB);
-	run(FX_KIND_CFB, &in, &lim, &r);
+	ck_assert_int_eq(fextract_sniff(NULL, "x.docx", cfb, sizeof(cfb)), FEXTRACT_KIND_CFB);
+	run(FEXTRACT_KIND_CFB, &in, &lim, &r);
 	ck_assert_int_eq(r.encrypted, 1);
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	cfb[600] = 'X';            /* a legacy .doc: not encrypted, not read */
 	fbuf_reset(&in);
 	fbuf_add(&in, cfb, sizeof(cfb));
-	run(FX_KIND_CFB, &in, &lim, &r);
+	run(FEXTRACT_KIND_CFB, &in, &lim, &r);
 	ck_assert_int_eq(r.encrypted, 0);
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	fbuf_free(&in);
 }
 END_TEST
@@ -290,8 +290,8 @@ START_TEST(t_limits)
 {
 	char *zeros = calloc(1, 4u << 20);
 	struct fbuf inner, mid, in;
-	struct fx_result r;
-	struct fx_limits l = lim;
+	struct fextract_result r;
+	struct fextract_limits l = lim;
 
 	ck_assert_ptr_nonnull(zeros);
 	memset(zeros, 'a', 4u << 20);
@@ -302,16 +302,16 @@ START_TEST(t_limits)
 		const struct tg_entry bomb[] = { { "a.txt", zeros, 4u << 20, NULL } };
 		ck_assert_int_eq(tg_zip(bomb, 1, &in), 0);
 	}
-	run(FX_KIND_ZIP, &in, &l, &r);
-	ck_assert_int_eq(r.status, FX_LIMIT);
+	run(FEXTRACT_KIND_ZIP, &in, &l, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_LIMIT);
 	ck_assert_str_eq(r.reason, "decompression ratio limit");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	l.max_ratio = 100000;
 	l.max_text = 1u << 20;
-	run(FX_KIND_ZIP, &in, &l, &r);
-	ck_assert_int_eq(r.status, FX_LIMIT);
+	run(FEXTRACT_KIND_ZIP, &in, &l, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_LIMIT);
 	ck_assert_str_eq(r.reason, "decoded size limit");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	/* zip in zip in zip with max_depth 1 */
 	{
 		const struct tg_entry e1[] = { { "x.txt", "dybt", 0, NULL } };
@@ -324,14 +324,14 @@ START_TEST(t_limits)
 	}
 	l = lim;
 	l.max_depth = 1;
-	run(FX_KIND_ZIP, &in, &l, &r);
+	run(FEXTRACT_KIND_ZIP, &in, &l, &r);
 	ck_assert_str_eq(r.reason, "archive depth limit");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	l.max_depth = 2;
-	run(FX_KIND_ZIP, &in, &l, &r);
-	ck_assert_int_eq(r.status, FX_OK);
+	run(FEXTRACT_KIND_ZIP, &in, &l, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
 	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "dybt"));
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	free(zeros);
 	fbuf_free(&inner);
 	fbuf_free(&mid);
@@ -342,16 +342,16 @@ END_TEST
 START_TEST(t_sandbox)
 {
 	struct fbuf in, page;
-	struct fx_result r;
-	struct fx_limits l = lim;
+	struct fextract_result r;
+	struct fextract_limits l = lim;
 
 	fbuf_init(&in, 0);
 	make_docx(&in);
-	fx_result_init(&r, l.max_text);
-	fx_extract_sandboxed(FX_KIND_ZIP, (const unsigned char *)in.data, in.len, &l, &r);
-	ck_assert_int_eq(r.status, FX_OK);
+	fextract_result_init(&r, l.max_text);
+	fextract_extract_sandboxed(FEXTRACT_KIND_ZIP, (const unsigned char *)in.data, in.len, &l, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
 	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "msip_label: Fortroligt"));
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	/* A PDF with much text and a 1 ms deadline: the child is killed. */
 	fbuf_init(&page, 0);
 	fbuf_adds(&page, "BT /F1 4 Tf 10 780 Td ");
@@ -361,18 +361,18 @@ START_TEST(t_sandbox)
 	fbuf_reset(&in);
 	ck_assert_int_eq(tg_pdf(fbuf_str(&page), &in), 0);
 	l.timeout_ms = 1;
-	fx_result_init(&r, l.max_text);
-	fx_extract_sandboxed(FX_KIND_PDF, (const unsigned char *)in.data, in.len, &l, &r);
-	ck_assert_int_eq(r.status, FX_FAILED);
+	fextract_result_init(&r, l.max_text);
+	fextract_extract_sandboxed(FEXTRACT_KIND_PDF, (const unsigned char *)in.data, in.len, &l, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_FAILED);
 	ck_assert_str_eq(r.reason, "attachment extraction time limit");
-	fx_result_free(&r);
+	fextract_result_free(&r);
 	/* Output larger than the cap. */
 	l = lim;
 	l.max_text = 1000;
-	fx_result_init(&r, l.max_text);
-	fx_extract_sandboxed(FX_KIND_PDF, (const unsigned char *)in.data, in.len, &l, &r);
-	ck_assert_int_eq(r.status, FX_LIMIT);
-	fx_result_free(&r);
+	fextract_result_init(&r, l.max_text);
+	fextract_extract_sandboxed(FEXTRACT_KIND_PDF, (const unsigned char *)in.data, in.len, &l, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_LIMIT);
+	fextract_result_free(&r);
 	fbuf_free(&page);
 	fbuf_free(&in);
 }

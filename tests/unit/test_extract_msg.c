@@ -10,10 +10,10 @@
 
 #include <glib.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fmsg.h"
-#include "fpolicy.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "analyse/message.h"
+#include "decide/decide.h"
 #include "tgen.h"
 #include "tutil.h"
 

@@ -8,45 +8,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fdet.h"
-#include "fkw.h"
-#include "fkwset.h"
-#include "fmsg.h"
-#include "ftext.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "detect/detect.h"
+#include "detect/keywords/keywords.h"
+#include "detect/keywords/wordset.h"
+#include "analyse/message.h"
+#include "base/text.h"
 
 START_TEST(set_basics)
 {
-	struct fkwset *s = fkwset_new();
+	struct fkw_set *s = fkw_set_new();
 	char w[16];
 
 	ck_assert_ptr_nonnull(s);
-	ck_assert(!fkwset_has(s, "kol", 3));
-	ck_assert_int_eq(fkwset_add(s, "kol", 3), 0);
-	ck_assert_int_eq(fkwset_add(s, "kol", 3), 0);
-	ck_assert_uint_eq(fkwset_count(s), 1);
-	ck_assert(fkwset_has(s, "kol", 3));
-	ck_assert(!fkwset_has(s, "ko", 2));
-	ck_assert(!fkwset_has(s, "kolde", 5));
-	ck_assert(!fkwset_has(s, "kom", 3));
+	ck_assert(!fkw_set_has(s, "kol", 3));
+	ck_assert_int_eq(fkw_set_add(s, "kol", 3), 0);
+	ck_assert_int_eq(fkw_set_add(s, "kol", 3), 0);
+	ck_assert_uint_eq(fkw_set_count(s), 1);
+	ck_assert(fkw_set_has(s, "kol", 3));
+	ck_assert(!fkw_set_has(s, "ko", 2));
+	ck_assert(!fkw_set_has(s, "kolde", 5));
+	ck_assert(!fkw_set_has(s, "kom", 3));
 	/* Past the first table size: every word is still there, no others. */
 	for (int i = 0; i < 500; i++) {
 		int n = snprintf(w, sizeof(w), "ord%d", i);
-		ck_assert_int_eq(fkwset_add(s, w, (size_t)n), 0);
+		ck_assert_int_eq(fkw_set_add(s, w, (size_t)n), 0);
 	}
-	ck_assert_uint_eq(fkwset_count(s), 501);
+	ck_assert_uint_eq(fkw_set_count(s), 501);
 	for (int i = 0; i < 500; i++) {
 		int n = snprintf(w, sizeof(w), "ord%d", i);
-		ck_assert(fkwset_has(s, w, (size_t)n));
+		ck_assert(fkw_set_has(s, w, (size_t)n));
 		n = snprintf(w, sizeof(w), "ord%dx", i);
-		ck_assert(!fkwset_has(s, w, (size_t)n));
+		ck_assert(!fkw_set_has(s, w, (size_t)n));
 	}
-	ck_assert(fkwset_has(s, "b\xc3\xa6r", 4) == 0);
-	ck_assert_int_eq(fkwset_add(s, "b\xc3\xa6r", 4), 0);
-	ck_assert(fkwset_has(s, "b\xc3\xa6r", 4));
-	fkwset_free(s);
-	ck_assert(!fkwset_has(NULL, "x", 1));
+	ck_assert(fkw_set_has(s, "b\xc3\xa6r", 4) == 0);
+	ck_assert_int_eq(fkw_set_add(s, "b\xc3\xa6r", 4), 0);
+	ck_assert(fkw_set_has(s, "b\xc3\xa6r", 4));
+	fkw_set_free(s);
+	ck_assert(!fkw_set_has(NULL, "x", 1));
 }
 END_TEST
 

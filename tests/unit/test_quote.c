@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbuf.h"
-#include "fdet.h"
-#include "fhtml.h"
-#include "fmsg.h"
-#include "fquote.h"
+#include "base/buffer.h"
+#include "detect/detect.h"
+#include "analyse/html.h"
+#include "analyse/message.h"
+#include "analyse/quote.h"
 
 /* Each sample: text, a phrase that must be authored (or NULL) and phrases
  * that must be quoted; a phrase must never land on both sides. */

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fconf.h"
-#include "fspf.h"
+#include "conf/config.h"
+#include "decide/sender.h"
 #include "tutil.h"
 
 static char *tmpdir, *words;
@@ -44,14 +44,14 @@ START_TEST(spf_results)
 	struct fconf *c = conf();
 	char why[128];
 
-	ck_assert_int_eq(fspf_check(c, "192.0.2.7", "x", "a@bakkeby.dk", why, sizeof(why)), FSPF_PASS);
-	ck_assert_int_eq(fspf_check(c, "198.51.100.1", "x", "a@bakkeby.dk", why, sizeof(why)),
-	    FSPF_FAIL);
+	ck_assert_int_eq(fsender_check(c, "192.0.2.7", "x", "a@bakkeby.dk", why, sizeof(why)), FSENDER_PASS);
+	ck_assert_int_eq(fsender_check(c, "198.51.100.1", "x", "a@bakkeby.dk", why, sizeof(why)),
+	    FSENDER_FAIL);
 	ck_assert_str_eq(why, "spf=fail");
-	ck_assert_int_eq(fspf_check(c, "2001:db8::5", "x", "a@bakkeby.dk", why, sizeof(why)),
-	    FSPF_PASS);
-	ck_assert_int_eq(fspf_check(c, "198.51.100.1", "x", "a@nozone.example", why, sizeof(why)),
-	    FSPF_OTHER);
+	ck_assert_int_eq(fsender_check(c, "2001:db8::5", "x", "a@bakkeby.dk", why, sizeof(why)),
+	    FSENDER_PASS);
+	ck_assert_int_eq(fsender_check(c, "198.51.100.1", "x", "a@nozone.example", why, sizeof(why)),
+	    FSENDER_OTHER);
 	fconf_unref(c);
 }
 END_TEST
@@ -61,23 +61,23 @@ START_TEST(sender_status)
 	struct fconf *c = conf();
 	char why[128];
 
-	ck_assert_int_eq(fspf_sender(c, "x@gmail.com", NULL, "198.51.100.1", "h", why, sizeof(why)),
-	    FSPF_NOT_MEMBER);
-	ck_assert_int_eq(fspf_sender(c, "a@bakkeby.dk", "anne", "198.51.100.1", "h", why,
-	    sizeof(why)), FSPF_MEMBER);
-	ck_assert_int_eq(fspf_sender(c, "<a@bakkeby.dk>", NULL, "192.0.2.9", "h", why, sizeof(why)),
-	    FSPF_MEMBER);
-	ck_assert_int_eq(fspf_sender(c, "a@bakkeby.dk", NULL, "10.1.200.3", "h", why, sizeof(why)),
-	    FSPF_MEMBER);
-	ck_assert_int_eq(fspf_sender(c, "a@bakkeby.dk", NULL, "198.51.100.1", "h", why,
-	    sizeof(why)), FSPF_SPOOFED);
-	ck_assert_int_eq(fspf_sender(c, "a@soft.example", NULL, "198.51.100.1", "h", why,
-	    sizeof(why)), FSPF_MEMBER_UNVERIFIED);
+	ck_assert_int_eq(fsender_sender(c, "x@gmail.com", NULL, "198.51.100.1", "h", why, sizeof(why)),
+	    FSENDER_NOT_MEMBER);
+	ck_assert_int_eq(fsender_sender(c, "a@bakkeby.dk", "anne", "198.51.100.1", "h", why,
+	    sizeof(why)), FSENDER_MEMBER);
+	ck_assert_int_eq(fsender_sender(c, "<a@bakkeby.dk>", NULL, "192.0.2.9", "h", why, sizeof(why)),
+	    FSENDER_MEMBER);
+	ck_assert_int_eq(fsender_sender(c, "a@bakkeby.dk", NULL, "10.1.200.3", "h", why, sizeof(why)),
+	    FSENDER_MEMBER);
+	ck_assert_int_eq(fsender_sender(c, "a@bakkeby.dk", NULL, "198.51.100.1", "h", why,
+	    sizeof(why)), FSENDER_SPOOFED);
+	ck_assert_int_eq(fsender_sender(c, "a@soft.example", NULL, "198.51.100.1", "h", why,
+	    sizeof(why)), FSENDER_MEMBER_UNVERIFIED);
 	/* Inbound learning: trusted relay, SPF pass, or an internal domain SPF does not fail. */
-	ck_assert(fspf_inbound_trusted(c, "x@nozone.example", "10.1.0.1", "h"));
-	ck_assert(!fspf_inbound_trusted(c, "x@nozone.example", "198.51.100.1", "h"));
-	ck_assert(!fspf_inbound_trusted(c, "x@bakkeby.dk", "198.51.100.1", "h"));
-	ck_assert(fspf_inbound_trusted(c, "x@bakkeby.dk", "192.0.2.1", "h"));
+	ck_assert(fsender_inbound_trusted(c, "x@nozone.example", "10.1.0.1", "h"));
+	ck_assert(!fsender_inbound_trusted(c, "x@nozone.example", "198.51.100.1", "h"));
+	ck_assert(!fsender_inbound_trusted(c, "x@bakkeby.dk", "198.51.100.1", "h"));
+	ck_assert(fsender_inbound_trusted(c, "x@bakkeby.dk", "192.0.2.1", "h"));
 	fconf_unref(c);
 }
 END_TEST
@@ -86,12 +86,12 @@ START_TEST(relays)
 {
 	struct fconf *c = conf();
 
-	ck_assert(fspf_trusted_relay(c, "10.1.255.255"));
-	ck_assert(!fspf_trusted_relay(c, "10.2.0.1"));
-	ck_assert(fspf_trusted_relay(c, "2001:db8:ffff::1"));
-	ck_assert(!fspf_trusted_relay(c, "2001:db8:ffff::2"));
-	ck_assert(!fspf_trusted_relay(c, ""));
-	ck_assert(!fspf_trusted_relay(c, "not-an-ip"));
+	ck_assert(fsender_trusted_relay(c, "10.1.255.255"));
+	ck_assert(!fsender_trusted_relay(c, "10.2.0.1"));
+	ck_assert(fsender_trusted_relay(c, "2001:db8:ffff::1"));
+	ck_assert(!fsender_trusted_relay(c, "2001:db8:ffff::2"));
+	ck_assert(!fsender_trusted_relay(c, ""));
+	ck_assert(!fsender_trusted_relay(c, "not-an-ip"));
 	fconf_unref(c);
 }
 END_TEST

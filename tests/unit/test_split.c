@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fdet.h"
-#include "fhtml.h"
-#include "fkw.h"
-#include "fmsg.h"
-#include "fquote.h"
-#include "fsig.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "detect/detect.h"
+#include "analyse/html.h"
+#include "detect/keywords/keywords.h"
+#include "analyse/message.h"
+#include "analyse/quote.h"
+#include "analyse/signoff.h"
 
 static const struct {
 	const char *name, *text, *authored, *quoted;
@@ -126,9 +126,9 @@ covered(const char *t, const char *phrase)
 	int r;
 
 	ck_assert_ptr_nonnull(p);
-	fsig_find(t, strlen(t), &g);
-	r = fsig_covers(&g, (size_t)(p - t));
-	fsig_free(&g);
+	fsignoff_find(t, strlen(t), &g);
+	r = fsignoff_covers(&g, (size_t)(p - t));
+	fsignoff_free(&g);
 	return r;
 }
 
@@ -210,7 +210,7 @@ START_TEST(sig_every_closing)
 {
 	for (int apps = 0; apps <= 1; apps++) {
 		size_t n;
-		const char *const *v = fsig_closings(apps, &n);
+		const char *const *v = fsignoff_closings(apps, &n);
 		ck_assert_uint_gt(n, 5);
 		for (size_t i = 0; i < n; i++)
 			for (int form = 0; form < 3; form++) {
@@ -242,9 +242,9 @@ START_TEST(sig_disclaimer_paragraphs)
 		"FORTROLIGT: referat fra lukket punkt.",
 	};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		ck_assert_msg(fsig_is_disclaimer(yes[i], 0, strlen(yes[i])), "%s", yes[i]);
+		ck_assert_msg(fsignoff_is_disclaimer(yes[i], 0, strlen(yes[i])), "%s", yes[i]);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		ck_assert_msg(!fsig_is_disclaimer(no[i], 0, strlen(no[i])), "%s", no[i]);
+		ck_assert_msg(!fsignoff_is_disclaimer(no[i], 0, strlen(no[i])), "%s", no[i]);
 }
 END_TEST
 
@@ -337,7 +337,7 @@ START_TEST(kw_every_disclaimer_phrase)
 	static const char *const lead[] = { "Bem\xc3\xa6rk: ", "TEKST", "" };
 	const char *c = "Borgeren Per V. har kr\xc3\xa6""ft og misbrug og er indlagt";
 	size_t n;
-	const char *const *v = fsig_phrases(&n);
+	const char *const *v = fsignoff_phrases(&n);
 
 	ck_assert_uint_gt(n, 10);
 	for (int form = 0; form < 3; form++)

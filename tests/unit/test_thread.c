@@ -18,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fbuf.h"
-#include "fconf.h"
-#include "fmsg.h"
-#include "fpolicy.h"
-#include "fthread.h"
-#include "fwinnow.h"
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "analyse/message.h"
+#include "decide/decide.h"
+#include "memory/thread.h"
+#include "memory/winnow.h"
 #include "tutil.h"
 
 static char *tmpdir, *words;

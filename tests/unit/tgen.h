@@ -11,7 +11,7 @@
 #include <zip.h>
 #include <zlib.h>
 
-#include "fbuf.h"
+#include "base/buffer.h"
 
 struct tg_entry {
 	const char *name;

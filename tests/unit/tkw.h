@@ -1,6 +1,6 @@
 /* tkw.h: the keyword-engine fixture shared by test_split and test_kwfast:
  * a config holding only the shipped word lists. Include after check.h,
- * fconf.h and fkw.h. */
+ * conf/config.h and detect/keywords/keywords.h. */
 #ifndef FORTROLIG_TKW_H
 #define FORTROLIG_TKW_H
 

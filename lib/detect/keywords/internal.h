@@ -1,0 +1,40 @@
+/* internal: the keyword dictionary's layout, shared by its loader (detect/keywords/dictionary.c) and
+ * its scanner (detect/keywords/scan.c). Not for other modules. */
+#ifndef FORTROLIG_FKWI_H
+#define FORTROLIG_FKWI_H
+
+#include <stddef.h>
+
+#include "detect/keywords/engine.h"
+#include "detect/keywords/wordset.h"
+
+#define KW_MAX_WORDS 6
+#define KW_PERSON (-1)
+
+struct kw_word {
+	char *w;          /* lower-case UTF-8 */
+	size_t len;
+	unsigned pre : 1;  /* "*x": other letters may come before */
+	unsigned suf : 1;  /* "x*": any ending */
+};
+
+struct kw_entry {
+	int cat;          /* enum fcat, or KW_PERSON */
+	int weight;
+	size_t nw;
+	struct kw_word w[KW_MAX_WORDS];
+	char *term;       /* as written, for the finding's excerpt */
+	size_t anchor;    /* the phrase's rarest-looking word: the one the engine looks for */
+};
+
+struct fkw_dict {
+	struct kw_entry *e;
+	size_t n, cap;
+	struct fkw_set *exclude;   /* exclude.txt, lower-cased */
+	struct fkw_set *stop;      /* words that are never half of a name pair */
+	struct fkw_engine *hs;         /* category and disclaimer anchors: every segment */
+	struct fkw_engine *hs_person;  /* person anchors: in windows that could count */
+	size_t *disc_off;         /* per disclaimer phrase (id d->n + i): its anchor's offset */
+};
+
+#endif

@@ -1,0 +1,479 @@
+/* thread: keyed hashes of Message-IDs and content fingerprints, learning
+ * and the thread detector. No text and no plain Message-ID leaves here. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "memory/thread.h"
+#include "memory/winnow.h"
+
+#define PURGE_PER_LEARN 256
+#define MAX_REFS 64
+
+struct fthr {
+	const struct fstore_ops *ops;
+	struct fstore *store;
+	uint8_t key[32];
+};
+
+static const struct fstore_ops *
+backend(const struct fconf *c)
+{
+	switch (c->store.backend) {
+	case FSTORE_LMDB:
+		return &fstore_lmdb_ops;
+	case FSTORE_REDIS:
+		return &fstore_redis_ops;
+	default:
+		return NULL;
+	}
+}
+
+struct fthr *
+fthr_open(const struct fconf *c, char *err, size_t errlen)
+{
+	const struct fstore_ops *ops = backend(c);
+	struct fthr *t;
+
+	err[0] = '\0';
+	if (ops == NULL)
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->ops = ops;
+	if (fthr_key_load(c->store.key_file, t->key, err, errlen) < 0 ||
+	    (t->store = ops->open(c, err, errlen)) == NULL) {
+		OPENSSL_cleanse(t->key, sizeof(t->key));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+fthr_close(struct fthr *t)
+{
+	if (t == NULL)
+		return;
+	t->ops->close(t->store);
+	OPENSSL_cleanse(t->key, sizeof(t->key));
+	free(t);
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static int
+key_create(const char *path, char *err, size_t errlen)
+{
+	uint8_t raw[32];
+	char hex[66];
+	int fd;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		snprintf(err, errlen, "%s: no random bytes for a new key", path);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	hex[64] = '\n';
+	OPENSSL_cleanse(raw, sizeof(raw));
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+		if (errno == EEXIST)
+			return 0;   /* another process was first */
+		snprintf(err, errlen, "%s: cannot create the key: %s", path, strerror(errno));
+		return -1;
+	}
+	if (write(fd, hex, 65) != 65 || fsync(fd) < 0) {
+		snprintf(err, errlen, "%s: cannot write the key: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return close(fd) == 0 ? 0 : -1;
+}
+
+int
+fthr_key_load(const char *path, uint8_t key[32], char *err, size_t errlen)
+{
+	char hex[80];
+	struct stat st;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 && errno == ENOENT) {
+		if (key_create(path, err, errlen) < 0)
+			return -1;
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open the key: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
+		snprintf(err, errlen, "%s: the key must not be readable by group or others (chmod 600)",
+		    path);
+		goto out;
+	}
+	n = read(fd, hex, sizeof(hex));
+	while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == '\r' || hex[n - 1] == ' '))
+		n--;
+	if (n != 64) {
+		snprintf(err, errlen, "%s: the key must be 64 hex digits", path);
+		goto out;
+	}
+	for (int i = 0; i < 32; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			snprintf(err, errlen, "%s: the key must be 64 hex digits", path);
+			goto out;
+		}
+		key[i] = (uint8_t)(hi << 4 | lo);
+	}
+	rc = 0;
+out:
+	OPENSSL_cleanse(hex, sizeof(hex));
+	close(fd);
+	return rc;
+}
+
+/* The stored key: HMAC(key, tag || data), truncated. Returns 0 or -1. */
+static int
+keyed(const struct fthr *t, char tag, const void *data, size_t len, uint8_t out[FSTORE_KEYLEN])
+{
+	uint8_t md[EVP_MAX_MD_SIZE], buf[1 + 512];
+	unsigned mdlen = 0;
+
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	buf[0] = (uint8_t)tag;
+	memcpy(buf + 1, data, len);
+	if (HMAC(EVP_sha256(), t->key, sizeof(t->key), buf, len + 1, md, &mdlen) == NULL ||
+	    mdlen < FSTORE_KEYLEN)
+		return -1;
+	memcpy(out, md, FSTORE_KEYLEN);
+	return 0;
+}
+
+/* n keys for the fingerprints of f. */
+static int
+keyed_fps(const struct fthr *t, const struct ffps *f, uint8_t (*keys)[FSTORE_KEYLEN])
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (keyed(t, 'f', &f->v[i].h, sizeof(f->v[i].h), keys[i]) < 0)
+			return -1;
+	return 0;
+}
+
+size_t
+fthr_msgid_norm(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int depth = 0;
+
+	if (outlen == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '(')
+			depth++;
+		else if (ch == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && ch > ' ' && ch != '<' && ch != '>' && ch < 0x7f) {
+			if (n + 1 >= outlen)
+				return 0;   /* longer than any real id: unusable */
+			out[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+void
+fthr_val_encode(const struct fthr_val *v, uint8_t out[FTHR_VALLEN])
+{
+	memcpy(out, v->id, FTHR_IDLEN);
+	for (int i = 0; i < 4; i++)
+		out[8 + i] = (uint8_t)(v->cats >> (24 - 8 * i));
+	for (int i = 0; i < 8; i++) {
+		out[12 + i] = (uint8_t)((uint64_t)v->learned >> (56 - 8 * i));
+		out[20 + i] = (uint8_t)((uint64_t)v->expires >> (56 - 8 * i));
+	}
+}
+
+void
+fthr_val_decode(const uint8_t in[FTHR_VALLEN], struct fthr_val *v)
+{
+	uint64_t l = 0, e = 0;
+
+	memcpy(v->id, in, FTHR_IDLEN);
+	v->cats = 0;
+	for (int i = 0; i < 4; i++)
+		v->cats = v->cats << 8 | in[8 + i];
+	for (int i = 0; i < 8; i++) {
+		l = l << 8 | in[12 + i];
+		e = e << 8 | in[20 + i];
+	}
+	v->learned = (int64_t)l;
+	v->expires = (int64_t)e;
+}
+
+/* Calls fn for each "<id>" in a References/In-Reply-To value. */
+static size_t
+split_refs(const char *s, char ids[][256], size_t max)
+{
+	size_t n = 0;
+
+	while (s && *s && n < max) {
+		const char *a = strchr(s, '<'), *b;
+		if (a == NULL || (b = strchr(a, '>')) == NULL)
+			break;
+		if (fthr_msgid_norm(a, (size_t)(b - a + 1), ids[n], sizeof(ids[n])) > 0)
+			n++;
+		s = b + 1;
+	}
+	return n;
+}
+
+static void
+note_hit(struct fthr_hits *h, const struct fthr_val *v, enum fwhere where, int hits)
+{
+	struct fthr_hit *x;
+
+	if (h == NULL || h->n == sizeof(h->v) / sizeof(h->v[0]))
+		return;
+	x = &h->v[h->n++];
+	for (int i = 0; i < FTHR_IDLEN; i++)
+		snprintf(x->id + 2 * i, 3, "%02x", v->id[i]);
+	x->learned = v->learned;
+	x->where = where;
+	x->cats = v->cats;
+	x->hits = hits;
+}
+
+static int
+add_findings(struct ffindings *out, const struct fthr_val *v, enum fwhere where,
+    const char *what)
+{
+	if (ffindings_add(out, "thread", FCAT_THREAD, where, 90, what) < 0)
+		return -1;
+	for (int k = 0; k < FCAT_COUNT; k++)
+		if (k != FCAT_THREAD && (v->cats & (1u << k)) &&
+		    ffindings_add(out, "thread", (enum fcat)k, where, 80, what) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+check_refs(struct fthr *t, const struct fmsg *m, struct ffindings *out,
+    struct fthr_hits *hits, char *err, size_t errlen)
+{
+	char (*ids)[256] = calloc(MAX_REFS, 256);
+	uint8_t (*keys)[FSTORE_KEYLEN] = calloc(MAX_REFS, FSTORE_KEYLEN);
+	struct fthr_val vals[MAX_REFS];
+	int found[MAX_REFS] = { 0 };
+	size_t n = 0;
+	int rc = -1;
+
+	if (ids == NULL || keys == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	n = split_refs(m->in_reply_to, ids, MAX_REFS);
+	n += split_refs(m->references, ids + n, MAX_REFS - n);
+	for (size_t i = 0; i < n; i++)
+		if (keyed(t, 'm', ids[i], strlen(ids[i]), keys[i]) < 0) {
+			snprintf(err, errlen, "HMAC failed");
+			goto out;
+		}
+	if (n && t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])keys, n, vals, found,
+	    err, errlen) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (found[i]) {
+			note_hit(hits, &vals[i], FWHERE_HEADER, 0);
+			rc = add_findings(out, &vals[i], FWHERE_HEADER, "reply to a remembered mail");
+			break;
+		}
+out:
+	free(ids);
+	free(keys);
+	return rc;
+}
+
+/* The densest window of hits from one remembered entry. */
+static int
+best_window(const struct ffps *f, const int *found, const struct fthr_val *vals,
+    size_t at, int window)
+{
+	int best = 0;
+
+	for (size_t i = at; i < f->n; i++) {
+		int c = 0;
+		if (!found[i] || memcmp(vals[i].id, vals[at].id, FTHR_IDLEN) != 0)
+			continue;
+		for (size_t j = i; j < f->n && f->v[j].pos < f->v[i].pos + (uint32_t)window; j++)
+			c += found[j] && memcmp(vals[j].id, vals[at].id, FTHR_IDLEN) == 0;
+		best = c > best ? c : best;
+	}
+	return best;
+}
+
+static int
+check_segment(struct fthr *t, const struct fconf *c, const struct fseg *s,
+    struct ffindings *out, struct fthr_hits *hits, char *err, size_t errlen)
+{
+	struct ffps f = { 0 };
+	uint8_t (*keys)[FSTORE_KEYLEN] = NULL;
+	struct fthr_val *vals = NULL;
+	int *found = NULL, rc = -1;
+
+	if (fwin_fingerprints(s->text, s->len, &f) < 0)
+		goto oom;
+	if (f.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	keys = calloc(f.n, FSTORE_KEYLEN);
+	vals = calloc(f.n, sizeof(*vals));
+	found = calloc(f.n, sizeof(*found));
+	if (keys == NULL || vals == NULL || found == NULL)
+		goto oom;
+	if (keyed_fps(t, &f, keys) < 0) {
+		snprintf(err, errlen, "HMAC failed");
+		goto out;
+	}
+	if (t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])keys, f.n, vals, found,
+	    err, errlen) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < f.n; i++) {
+		int n;
+		if (!found[i] || (n = best_window(&f, found, vals, i, c->thread.window)) <
+		    c->thread.min_hits)
+			continue;
+		note_hit(hits, &vals[i], s->where, n);
+		rc = add_findings(out, &vals[i], s->where, "quotes a remembered mail");
+		break;
+	}
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+out:
+	ffps_free(&f);
+	free(keys);
+	free(vals);
+	free(found);
+	return rc;
+}
+
+int
+fthr_check(struct fthr *t, const struct fconf *c, const struct fmsg *m,
+    struct ffindings *out, struct fthr_hits *hits, char *err, size_t errlen)
+{
+	if (t == NULL || !c->thread.enabled)
+		return 0;
+	if (check_refs(t, m, out, hits, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < m->segs.n; i++) {
+		const struct fseg *s = &m->segs.v[i];
+		if (s->where == FWHERE_SUBJECT || s->where == FWHERE_HEADER)
+			continue;
+		if (check_segment(t, c, s, out, hits, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m,
+    const struct fthr_val *v, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < m->segs.n; i++) {
+		const struct fseg *s = &m->segs.v[i];
+		struct ffps f = { 0 };
+		if (s->where == FWHERE_SUBJECT || s->where == FWHERE_HEADER)
+			continue;
+		if (fwin_fingerprints(s->text, s->len, &f) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		/* Too little text identifies nothing and only risks false hits. */
+		if (f.words >= (size_t)c->thread.min_words && f.n > 0) {
+			uint8_t (*k)[FSTORE_KEYLEN] = calloc(f.n, FSTORE_KEYLEN);
+			int r = -1;
+			if (k == NULL)
+				snprintf(err, errlen, "out of memory");
+			else if (keyed_fps(t, &f, k) < 0)
+				snprintf(err, errlen, "HMAC failed");
+			else
+				r = t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])k, f.n,
+				    v, err, errlen);
+			free(k);
+			if (r < 0) {
+				ffps_free(&f);
+				return -1;
+			}
+		}
+		ffps_free(&f);
+	}
+	return 0;
+}
+
+int
+fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
+    unsigned cats, char *err, size_t errlen)
+{
+	struct fthr_val v;
+	uint8_t k[FSTORE_KEYLEN];
+	char id[256];
+	size_t idlen = m->message_id ?
+	    fthr_msgid_norm(m->message_id, strlen(m->message_id), id, sizeof(id)) : 0;
+
+	if (t == NULL)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.cats = cats & ~(1u << FCAT_THREAD);
+	v.learned = (int64_t)time(NULL);
+	v.expires = v.learned + (int64_t)c->store.ttl_days * 86400;
+	if (idlen) {
+		if (keyed(t, 'm', id, idlen, k) < 0) {
+			snprintf(err, errlen, "HMAC failed");
+			return -1;
+		}
+		memcpy(v.id, k, FTHR_IDLEN);
+		if (t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])&k, 1, &v,
+		    err, errlen) < 0)
+			return -1;
+	} else if (RAND_bytes(v.id, FTHR_IDLEN) != 1) {
+		snprintf(err, errlen, "no random bytes for an entry id");
+		return -1;
+	}
+	if (learn_text(t, c, m, &v, err, errlen) < 0)
+		return -1;
+	return t->ops->purge(t->store, v.learned, PURGE_PER_LEARN, err, errlen) < 0 ? -1 : 0;
+}

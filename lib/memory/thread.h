@@ -1,0 +1,90 @@
+/* thread: the thread memory. It remembers confidential mail as keyed
+ * hashes only (HMAC-SHA256 of the normalised Message-ID, and of winnowed
+ * content fingerprints) and recognises replies to it and quotes of it.
+ * One store interface (fstore_ops), two backends: LMDB and Redis. */
+#ifndef FORTROLIG_FTHREAD_H
+#define FORTROLIG_FTHREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/buffer.h"
+#include "conf/config.h"
+#include "analyse/message.h"
+#include "base/types.h"
+
+#define FSTORE_KEYLEN 16        /* stored key: HMAC-SHA256 truncated to 128 bits */
+#define FTHR_IDLEN 8            /* entry id: prefix of the Message-ID's HMAC */
+#define FTHR_VALLEN 28
+
+/* What one key maps to: the remembered mail it belongs to. */
+struct fthr_val {
+	uint8_t id[FTHR_IDLEN];
+	uint32_t cats;          /* bit set over enum fcat */
+	int64_t learned, expires;
+};
+
+struct fstore;
+
+/* A backend. get looks up n keys at once: found[i] = 1 and vals[i] set
+ * for a live entry. Every function returns 0, or -1 with a reason in err
+ * (the store could not answer). */
+struct fstore_ops {
+	const char *name;
+	struct fstore *(*open)(const struct fconf *c, char *err, size_t errlen);
+	/* Stores n keys, all with the value v, in one transaction. */
+	int (*put)(struct fstore *s, const uint8_t (*keys)[FSTORE_KEYLEN], size_t n,
+	    const struct fthr_val *v, char *err, size_t errlen);
+	int (*get)(struct fstore *s, const uint8_t (*keys)[FSTORE_KEYLEN], size_t n,
+	    struct fthr_val *vals, int *found, char *err, size_t errlen);
+	/* Removes up to max expired entries; returns how many, or -1. */
+	int (*purge)(struct fstore *s, int64_t now, int max, char *err, size_t errlen);
+	void (*close)(struct fstore *s);
+};
+
+extern const struct fstore_ops fstore_lmdb_ops;
+extern const struct fstore_ops fstore_redis_ops;
+
+void fthr_val_encode(const struct fthr_val *v, uint8_t out[FTHR_VALLEN]);
+void fthr_val_decode(const uint8_t in[FTHR_VALLEN], struct fthr_val *v);
+
+/* The memory: a backend, its handle and the HMAC key. Shared by threads. */
+struct fthr;
+
+/* NULL with a reason when the store or the key cannot be opened. A
+ * config whose store.backend is "none" gives NULL and err "". */
+struct fthr *fthr_open(const struct fconf *c, char *err, size_t errlen);
+void fthr_close(struct fthr *t);
+
+/* Reads the key file, creating it (0600, 32 random bytes as hex) when it
+ * does not exist. A group- or world-readable key is refused. */
+int fthr_key_load(const char *path, uint8_t key[32], char *err, size_t errlen);
+
+/* "<A@B>" -> "a@b": without brackets, blanks and comments, lower-cased.
+ * Returns the length, 0 for no usable id. */
+size_t fthr_msgid_norm(const char *s, size_t len, char *out, size_t outlen);
+
+/* One thread hit, for --explain: never content. */
+struct fthr_hit {
+	char id[2 * FTHR_IDLEN + 1];   /* hex prefix of the remembered entry */
+	int64_t learned;
+	enum fwhere where;
+	unsigned cats;
+	int hits;                      /* fingerprints in the window, 0 for a header hit */
+};
+
+struct fthr_hits {
+	struct fthr_hit v[8];
+	size_t n;
+};
+
+/* The thread detector: appends findings (thread + remembered categories).
+ * Returns 0, or -1 when the store could not answer (reason in err). */
+int fthr_check(struct fthr *t, const struct fconf *c, const struct fmsg *m,
+    struct ffindings *out, struct fthr_hits *hits, char *err, size_t errlen);
+/* Remembers a confidential mail. Returns 0, or -1 (reason in err). */
+int fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
+    unsigned cats, char *err, size_t errlen);
+
+#endif

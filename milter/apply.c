@@ -1,0 +1,136 @@
+/* apply: the milter side of encryption. keys/ builds the new body; here
+ * it replaces the old one, the MIME headers are swapped and, for a
+ * confidential subject, the visible Subject becomes the neutral text.
+ * From, To, Cc, Date, Message-ID and the thread headers stay untouched. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "apply.h"
+
+void
+fm_mimehdrs_note(struct fm_mimehdrs *h, const char *name)
+{
+	int idx = 1;
+
+	if (strcasecmp(name, "Subject") == 0) {
+		h->subjects++;
+		return;
+	}
+	if (strncasecmp(name, "Content-", 8) != 0 && strcasecmp(name, "MIME-Version") != 0)
+		return;
+	for (size_t i = 0; i < h->n; i++)
+		if (strcasecmp(h->v[i].name, name) == 0)
+			idx = h->v[i].index + 1;
+	if (h->n == FM_MAX_MIMEHDRS || strlen(name) >= sizeof(h->v[0].name)) {
+		h->overflow = 1;
+		return;
+	}
+	fstrlcpy(h->v[h->n].name, name, sizeof(h->v[0].name));
+	h->v[h->n].index = idx;
+	h->n++;
+}
+
+static int
+swap_headers(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
+    const struct fm_mimehdrs *h, const struct fkeys_out *o)
+{
+	struct fbuf subj;
+	int r = 0;
+
+	/* Last occurrence first, so that the indices stay right. */
+	for (size_t i = h->n; i-- > 0 && r == 0;)
+		r = smfi_chgheader(ctx, (char *)h->v[i].name, h->v[i].index, NULL) == MI_SUCCESS ? 0 : -1;
+	if (r == 0)
+		r = smfi_addheader(ctx, "MIME-Version", "1.0") == MI_SUCCESS ? 0 : -1;
+	if (r == 0)
+		r = smfi_addheader(ctx, "Content-Type", (char *)o->ctype) == MI_SUCCESS ? 0 : -1;
+	if (r == 0 && o->cte[0])
+		r = smfi_addheader(ctx, "Content-Transfer-Encoding", (char *)o->cte) == MI_SUCCESS ? 0 : -1;
+	if (r == 0 && o->disp[0])
+		r = smfi_addheader(ctx, "Content-Disposition", (char *)o->disp) == MI_SUCCESS ? 0 : -1;
+	if (r == 0 && v->protect_subject) {
+		fbuf_init(&subj, 1024);
+		r = fkeys_encode_header(c->protected_subject, &subj);
+		for (int i = h->subjects; r == 0 && i > 1; i--)
+			r = smfi_chgheader(ctx, "Subject", i, NULL) == MI_SUCCESS ? 0 : -1;
+		if (r == 0 && h->subjects)
+			r = smfi_chgheader(ctx, "Subject", 1, (char *)fbuf_str(&subj)) == MI_SUCCESS ? 0 : -1;
+		else if (r == 0)
+			r = smfi_addheader(ctx, "Subject", (char *)fbuf_str(&subj)) == MI_SUCCESS ? 0 : -1;
+		fbuf_free(&subj);
+	}
+	return r;
+}
+
+static int
+replace_body(SMFICTX *ctx, struct fkeys_out *o)
+{
+	char *chunk = malloc(65536);
+	size_t pos = 0;
+	long n;
+	int r = 0;
+
+	if (chunk == NULL || fkeys_out_rewind(o) < 0) {
+		free(chunk);
+		return -1;
+	}
+	while (r == 0 && (n = fkeys_out_read(o, chunk, 65536, &pos)) > 0)
+		r = smfi_replacebody(ctx, (unsigned char *)chunk, (int)n) == MI_SUCCESS ? 0 : -1;
+	if (n < 0)
+		r = -1;
+	free(chunk);
+	return r;
+}
+
+int
+fm_enc_apply(SMFICTX *ctx, const struct fconf *c, struct fkeys *fc,
+    const struct fpol_verdict *v, const char *sender, const struct fbuf *raw,
+    const struct fm_mimehdrs *h, const struct flog_ctx *log)
+{
+	struct fkeys_out o;
+	char err[256];
+	int r = -1;
+
+	if (raw->overflow || h->overflow) {
+		flog(log, LOG_ERR, "cannot encrypt: message over the size or header limit");
+		return -1;
+	}
+	fkeys_out_init(&o, (size_t)c->spill_size);
+	if (fkeys_encrypt(fc, v, sender, raw->data, raw->len, &o, err, sizeof(err)) < 0)
+		flog(log, LOG_ERR, "encryption failed: %s", err);
+	else if (swap_headers(ctx, c, v, h, &o) < 0 || replace_body(ctx, &o) < 0)
+		flog(log, LOG_ERR, "cannot rewrite the message through the MTA");
+	else {
+		flog(log, LOG_INFO, "encrypted (%s) %zu bytes -> %zu bytes%s%s",
+		    faction_name(v->enc), raw->len, o.len, o.spill ? " (spilled)" : "",
+		    v->protect_subject ? ", subject protected" : "");
+		r = 0;
+	}
+	fkeys_out_free(&o);
+	return r;
+}
+
+int
+fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
+    const char *sender, char *const *rcpt_args, const struct flog_ctx *log)
+{
+	char err[256];
+
+	/* Nothing is dropped silently: no advice mail, no drop (tempfail). */
+	if (fm_advice_send(c, v, sender, err, sizeof(err)) < 0) {
+		flog(log, LOG_ERR, "advice mail to <%s> failed: %s", sender, err);
+		return -1;
+	}
+	for (size_t i = 0; i < v->nrcpts; i++) {
+		if (!v->rcpts[i].dropped)
+			continue;
+		if (smfi_delrcpt(ctx, rcpt_args[i]) != MI_SUCCESS)
+			return -1;
+		flog(log, LOG_NOTICE, "dropped rcpt=<%s> reason=%s why=\"%s\" advice=sent",
+		    v->rcpts[i].addr, v->rcpts[i].reason, v->rcpts[i].why);
+	}
+	return 0;
+}

@@ -1,0 +1,323 @@
+/* fortrolig-milter: options, start-up, privilege drop and signals.
+ * libmilter's own signal thread treats SIGHUP as "stop", so the main thread
+ * waits for HUP/TERM/INT itself: Linux hands a process signal to the main
+ * thread first when it is waiting in sigwait(), and smfi_main() runs in a
+ * second thread. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "base/buffer.h"
+#include "base/log.h"
+#include "milter.h"
+#include "analyse/message.h"
+#include "memory/thread.h"
+
+struct fm_opts {
+	const char *conf;
+	const char *socket;
+	const char *pidfile;
+	int foreground;
+	int check;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: fortrolig-milter [-c conf] [-p socket] [-P pidfile] [-f] [-n]\n"
+	    "  -c conf     configuration file (default %s)\n"
+	    "  -p socket   milter socket, e.g. inet:8894@127.0.0.1 or unix:/run/fortrolig/milter.sock\n"
+	    "  -P pidfile  write the process id here\n"
+	    "  -f          stay in the foreground and log to stderr as well\n"
+	    "  -n          check the configuration and exit\n", FORTROLIG_CONF);
+}
+
+static int
+parse_opts(int argc, char **argv, struct fm_opts *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = FORTROLIG_CONF;
+	while ((ch = getopt(argc, argv, "c:p:P:fnh")) != -1) {
+		switch (ch) {
+		case 'c': o->conf = optarg; break;
+		case 'p': o->socket = optarg; break;
+		case 'P': o->pidfile = optarg; break;
+		case 'f': o->foreground = 1; break;
+		case 'n': o->check = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+daemonise(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	if (chdir("/") != 0)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+/* Returns the open descriptor: after the privilege drop the file may not be
+ * removable (a root-owned directory), and then it is emptied instead. */
+static int
+write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+remove_pidfile(const char *path, int fd)
+{
+	if (path == NULL || fd < 0)
+		return;
+	if (unlink(path) != 0 && ftruncate(fd, 0) != 0)
+		flog(NULL, LOG_WARNING, "cannot remove or empty %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void *
+milter_thread(void *arg)
+{
+	pthread_t main_thread = *(pthread_t *)arg;
+	int r = smfi_main();
+
+	flog(NULL, r == MI_SUCCESS ? LOG_INFO : LOG_ERR, "milter loop ended (%s)",
+	    r == MI_SUCCESS ? "ok" : "error");
+	pthread_kill(main_thread, SIGTERM);   /* wake the signal loop */
+	return NULL;
+}
+
+struct reloader {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pending, stop;
+	struct fm_snap *snap;
+	const char *conf;
+};
+
+static void
+reload(struct fm_snap *snap, const char *path)
+{
+	char err[1024];
+	struct fconf *c = fconf_load(path, FORTROLIG_WORDS, err, sizeof(err));
+
+	if (c == NULL) {
+		flog(NULL, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	fm_snap_swap(snap, c);
+	flog(NULL, LOG_INFO, "configuration reloaded from %s", path);
+}
+
+/* Loading takes a while (word lists); the main thread must be back in
+ * sigwait() at once, or a second SIGHUP would reach libmilter ("stop"). */
+static void *
+reload_thread(void *arg)
+{
+	struct reloader *r = arg;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->pending && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop)
+			break;
+		r->pending = 0;
+		pthread_mutex_unlock(&r->mu);
+		reload(r->snap, r->conf);
+		pthread_mutex_lock(&r->mu);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static void
+poke(struct reloader *r, int stop)
+{
+	pthread_mutex_lock(&r->mu);
+	if (stop)
+		r->stop = 1;
+	else
+		r->pending = 1;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static int
+signal_loop(struct fm_snap *snap, const char *conf, const sigset_t *set)
+{
+	struct reloader r = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, snap, conf };
+	pthread_t tid;
+
+	if (pthread_create(&tid, NULL, reload_thread, &r) != 0) {
+		flog(NULL, LOG_ERR, "cannot start the reload thread");
+		smfi_stop();
+		return -1;
+	}
+	for (;;) {
+		int sig = 0;
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			poke(&r, 0);
+			continue;
+		}
+		flog(NULL, LOG_INFO, "signal %d: stopping", sig);
+		smfi_stop();
+		break;
+	}
+	poke(&r, 1);
+	pthread_join(tid, NULL);
+	return 0;
+}
+
+static int
+open_socket(const char *sock, const char *user)
+{
+	char err[512];
+
+	if (smfi_setconn((char *)sock) != MI_SUCCESS || smfi_opensocket(1) != MI_SUCCESS)
+		return -1;
+	if (fm_socket_owner(sock, user, err, sizeof(err)) < 0) {
+		flog(NULL, LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run(const struct fm_opts *o, struct fconf *c)
+{
+	const char *sock = o->socket ? o->socket : c->socket;
+	struct fm_snap *snap;
+	pthread_t self = pthread_self(), tid;
+	sigset_t set;
+	char err[512] = "";
+	int rc = 1, pidfd = -1;
+	struct fthr *thr = NULL;
+
+	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 ||
+	    open_socket(sock, c->user) < 0) {
+		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
+		if (snap == NULL)
+			fconf_unref(c);
+		fm_snap_free(snap);
+		return 1;
+	}
+	if (!o->foreground && daemonise() < 0) {
+		flog(NULL, LOG_ERR, "cannot daemonise: %s", strerror(errno));
+		goto out;
+	}
+	if (o->pidfile && (pidfd = write_pidfile(o->pidfile)) < 0) {
+		flog(NULL, LOG_ERR, "cannot write %s: %s", o->pidfile, strerror(errno));
+		goto out;
+	}
+	if (fm_drop_privileges(c->user, err, sizeof(err)) < 0) {
+		flog(NULL, LOG_ERR, "%s", err);
+		goto out;
+	}
+	if (err[0])
+		flog(NULL, LOG_WARNING, "%s", err);
+	/* After the fork and the drop: LMDB must not cross a fork, and the
+	 * store and key are created as the run user. Store settings are
+	 * read here only; a reload does not change them. */
+	if ((thr = fthr_open(c, err, sizeof(err))) == NULL && err[0]) {
+		flog(NULL, LOG_ERR, "thread memory: %s", err);
+		goto out;
+	}
+	fm_set_thread(thr);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&tid, NULL, milter_thread, &self) != 0) {
+		flog(NULL, LOG_ERR, "cannot start the milter thread");
+		goto out;
+	}
+	flog(NULL, LOG_INFO, "listening on %s (mode=%s)", sock,
+	    c->mode == FMODE_MONITOR ? "monitor" : "enforce");
+	signal_loop(snap, o->conf, &set);
+	pthread_join(tid, NULL);
+	rc = 0;
+out:
+	remove_pidfile(o->pidfile, pidfd);
+	fm_snap_free(snap);
+	fthr_close(thr);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fm_opts o;
+	struct fconf *c;
+	char err[1024];
+	int rc;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	flog_open("fortrolig-milter", o.foreground || o.check, !o.check);
+	umask(007);   /* a unix socket must be usable by the MTA's group */
+	fmsg_global_init();
+	if ((c = fconf_load(o.conf, FORTROLIG_WORDS, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		if (!o.check)
+			flog(NULL, LOG_ERR, "%s", err);
+		fmsg_global_shutdown();
+		return 1;
+	}
+	if (o.check) {
+		printf("%s: configuration OK\n", o.conf);
+		fconf_unref(c);
+		fmsg_global_shutdown();
+		return 0;
+	}
+	rc = run(&o, c);
+	fmsg_global_shutdown();
+	return rc;
+}
