@@ -111,70 +111,67 @@ import(const struct fconf *c, const char *path)
 	return fca_smime_import(c, path);
 }
 
-static int
-check_kind(struct fkeys *fc, enum faction k, const char *addr)
+/* "smime: no certificate; pgp: key expired" -> one line per kind. */
+static void
+print_why(const char *why)
 {
-	struct fpol_keys keys;
-	char why[192] = "";
-	int u;
+	const char *p = why, *sep, *colon;
 
-	fkeys_keys(fc, &keys);
-	u = keys.usable(keys.ctx, k, addr, why, sizeof(why));
-	if (u > 0)
-		printf("  %s: usable\n", faction_name(k));
-	else
-		printf("  %s: not usable: %s\n", faction_name(k), why);
-	return u;
+	while (*p) {
+		size_t n = (sep = strstr(p, "; ")) ? (size_t)(sep - p) : strlen(p);
+		if ((colon = memchr(p, ':', n)) != NULL && colon + 2 <= p + n)
+			printf("  %.*s: not usable: %.*s\n", (int)(colon - p), p,
+			    (int)(p + n - colon - 2), colon + 2);
+		p += n + (sep ? 2 : 0);
+	}
 }
 
-/* The same walk as the milter's decision (decide/decide.c decide_rcpt) for
- * confidential mail from a council member, with the same key lookup. */
+/* What the milter would do with confidential mail from a council member
+ * to addr: the decision's own function, with the milter's key stores. */
 static int
 check(const struct fconf *c, const char *arg)
 {
-	struct faddr pa;
-	const char *addr = pa.norm, *domain;
+	struct fkeyset ks = { { NULL }, { NULL } };
 	const struct fdomain_rule *rule;
-	struct fkeys *fc;
-	int r = FCA_NO, decided = 0;
+	struct fpol_rcpt r;
+	struct faddr pa;
+	enum fort_stat st;
+	int rc = FCA_NO;
 
-	if (faddr_parse(arg, &pa) < 0 || *(domain = pa.domain) == '\0') {
+	if (faddr_parse(arg, &pa) < 0 || pa.domain[0] == '\0') {
 		fprintf(stderr, "fortrolig-certs: check: not an address: %s\n", arg);
 		return FCA_ERR;
 	}
-	if (fconf_domain_internal(c, domain)) {
-		printf("%s: internal domain\naction: deliver (internal)\n", addr);
-		return FCA_OK;
-	}
-	if ((rule = fconf_rule_for(c, domain)) == NULL) {
-		printf("%s: no domain rule\naction: reject (no domain rule)\n", addr);
-		return FCA_NO;
-	}
-	printf("%s: domain rule \"%s\" (line %d)\n", addr, rule->match, rule->line);
-	if ((fc = fkeys_new(c)) == NULL) {
-		fprintf(stderr, "fortrolig-certs: out of memory\n");
-		return FCA_ERR;
-	}
-	for (size_t i = 0; i < rule->nactions; i++) {
-		enum faction a = rule->actions[i];
-		if (a == FACT_SMIME || a == FACT_PGP) {
-			int u = check_kind(fc, a, addr);
-			if (u < 0) {
-				r = FCA_ERR;
-				break;
-			}
-			if (u == 0)
-				continue;
+	if (!fconf_domain_internal(c, pa.domain) && (rule = fconf_rule_for(c, pa.domain)) != NULL)
+		printf("%s: domain rule \"%s\" (line %d)\n", pa.norm, rule->match, rule->line);
+	for (size_t i = 0; fkeys_all_ops[i]; i++) {
+		const struct fort_keys_ops *ops = fkeys_all_ops[i];
+		ks.ops[ops->kind] = ops;
+		if ((ks.store[ops->kind] = ops->open(c)) == NULL) {
+			fprintf(stderr, "fortrolig-certs: out of memory\n");
+			rc = FCA_ERR;
 		}
-		printf("action: %s\n", faction_name(a));
-		r = a == FACT_REJECT ? FCA_NO : FCA_OK;
-		decided = 1;
-		break;
 	}
-	if (!decided && r != FCA_ERR)
-		printf("action: reject (no usable action)\n");
-	fkeys_free(fc);
-	return r;
+	st = rc == FCA_ERR ? FORT_NORESOURCE : fpol_decide_rcpt(c, &ks, FCLASS_SENSITIVE, arg, &r);
+	if (st == FORT_OK) {
+		print_why(r.why);
+		if (r.action == FACT_SMIME || r.action == FACT_PGP)
+			printf("  %s: usable\n", faction_name(r.action));
+		printf("action: %s", faction_name(r.action));
+		if (strcmp(r.reason, "internal") == 0 || strcmp(r.reason, "no domain rule") == 0 ||
+		    strcmp(r.reason, "no usable action") == 0)
+			printf(" (%s)", r.reason);
+		printf("\n");
+		rc = r.action == FACT_REJECT ? FCA_NO : FCA_OK;
+	} else if (rc != FCA_ERR) {
+		print_why(r.why);
+		fprintf(stderr, "fortrolig-certs: check: a key store could not answer\n");
+		rc = FCA_ERR;
+	}
+	for (int k = 0; k < FACT_COUNT; k++)
+		if (ks.ops[k] && ks.store[k])
+			ks.ops[k]->close(ks.store[k]);
+	return rc;
 }
 
 static int

@@ -1,4 +1,6 @@
-/* fortrolig-scan: the milter's analysis and decision, offline, one JSON line per file. */
+/* fortrolig-scan: the milter's analysis and decision, offline, one JSON
+ * line per file. It drives the same library phases as the milter
+ * (fortrolig.h) with the same key stores, so its verdicts are the milter's. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,13 +11,10 @@
 #include <time.h>
 
 #include "base/buffer.h"
-#include "conf/config.h"
-#include "decide/json.h"
 #include "base/log.h"
-#include "analyse/message.h"
-#include "decide/decide.h"
-#include "scan.h"
-#include "memory/thread.h"
+#include "decide/json.h"
+#include "fortrolig.h"
+#include "keys/keys.h"
 
 #define MAX_RCPTS 256
 
@@ -24,19 +23,20 @@ struct opts {
 	const char *sender;
 	const char *rcpts[MAX_RCPTS];
 	size_t nrcpts;
-	int learn, explain;
-	struct fthr *thr;
-	struct fpol_keys keys;    /* usable == NULL: no key stores */
+	int learn, explain, reply, log;
+	struct fort_lib *lib;
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: fortrolig-scan [-c conf] [--learn] [--explain] [--sender ADDR] "
-	    "[--rcpt ADDR]... FILE.eml...\n"
+	    "[--rcpt ADDR]... [--reply] [--log] FILE.eml...\n"
 	    "Prints one JSON verdict per file. Exit: 0 all clean, 1 something confidential, 2 error.\n"
 	    "--learn remembers the confidential files in the thread memory (as inbound mail).\n"
-	    "--explain adds the remembered entries a thread hit matched (hash prefix, date).\n");
+	    "--explain adds the remembered entries a thread hit matched (hash prefix, date).\n"
+	    "--reply prints the SMTP reply the milter gives instead of the JSON line.\n"
+	    "--log writes the milter's log lines for each file to stderr.\n");
 }
 
 static int
@@ -89,46 +89,87 @@ explain(struct fbuf *line, const struct fpol_verdict *v)
 	return r;
 }
 
-static int
-scan_one(const struct fconf *c, const struct opts *o, const char *path)
+/* The reply the milter gives at end of message, as an SMTP client sees it. */
+static void
+print_reply(const struct fort_msg *m, const struct fpol_verdict *v)
 {
-	struct fpol_verdict v;
-	struct fbuf data, line;
+	char lines[FPOL_MAX_REPLY_LINES][128];
+	size_t n;
+
+	switch (v->outcome) {
+	case FPOL_REJECT:
+		n = fpol_reject_lines(fort_msg_conf(m), v, lines, FPOL_MAX_REPLY_LINES);
+		for (size_t i = 0; i < n; i++)
+			printf("550%c5.7.1 %s\n", i + 1 < n ? '-' : ' ', lines[i]);
+		break;
+	case FPOL_TEMPFAIL:
+		printf("451 4.7.1 Message could not be analysed; try again later\n");
+		break;
+	default:
+		printf("250 %s\n", fpol_outcome_name(v->outcome));
+	}
+}
+
+static int
+scan_data(const struct opts *o, const char *path, const struct fbuf *data)
+{
+	struct fort_client cl = { NULL, NULL, NULL, o->learn ? FORT_LEARN_ALL : FORT_LEARN_NEVER };
+	struct fort_msg *m = fort_msg_new(o->lib, &cl);
+	const struct fpol_verdict *v;
+	enum fort_stat st = m ? FORT_OK : FORT_NORESOURCE;
+	struct fbuf line;
 	int rc;
 
-	if (read_file(path, c->limits.max_message_size, &data) < 0)
-		return 2;
-	/* A file past the size limit is analysed as "limit hit": fail closed. */
-	struct fpol_ctx x = { o->thr, o->learn ? FPOL_LEARN_ALL : FPOL_LEARN_NONE,
-	    o->keys.usable ? &o->keys : NULL };
-
-	if (fpol_evaluate_ctx(c, &x, data.overflow ? NULL : fbuf_str(&data), data.len,
-	    o->sender, NULL, o->nrcpts ? o->rcpts : NULL, o->nrcpts, &v) < 0) {
-		fprintf(stderr, "fortrolig-scan: %s: analysis failed (out of memory)\n", path);
-		fbuf_free(&data);
-		fpol_verdict_free(&v);
+	if (st == FORT_OK && o->sender)
+		st = fort_sender(m, o->sender);
+	for (size_t i = 0; st == FORT_OK && i < o->nrcpts; i++)
+		st = fort_rcpt(m, o->rcpts[i]);
+	if (st == FORT_OK)
+		st = fort_feed(m, data->data ? data->data : "", data->len);
+	if (st == FORT_OK)
+		st = fort_eom(m);
+	if (st != FORT_OK) {
+		fprintf(stderr, "fortrolig-scan: %s: analysis failed (%s)\n", path, fort_stat_name(st));
+		fort_msg_free(m);
 		return 2;
 	}
-	if (v.store_error || v.learn_error) {
-		fprintf(stderr, "fortrolig-scan: %s: thread memory: %s\n", path, v.store_reason);
-		fbuf_free(&data);
-		fpol_verdict_free(&v);
+	v = fort_verdict(m);
+	if (v->store_error || v->learn_error) {
+		fprintf(stderr, "fortrolig-scan: %s: thread memory: %s\n", path, v->store_reason);
+		fort_msg_free(m);
 		return 2;
 	}
 	fbuf_init(&line, 0);
-	fjson_verdict(&line, path, &v);
+	fjson_verdict(&line, path, v);
 	if (o->explain)
-		explain(&line, &v);
-	printf("%s\n", fbuf_str(&line));
-	rc = v.cls != FCLASS_CLEAN;
+		explain(&line, v);
+	if (o->reply)
+		print_reply(m, v);
+	else
+		printf("%s\n", fbuf_str(&line));
+	rc = v->cls != FCLASS_CLEAN;
 	fbuf_free(&line);
+	fort_msg_free(m);
+	return rc;
+}
+
+static int
+scan_one(const struct opts *o, const char *path)
+{
+	struct fconf *c = fort_lib_conf(o->lib);
+	struct fbuf data;
+	int rc = 2;
+
+	/* A file past the size limit is analysed as "limit hit": fail closed. */
+	if (read_file(path, c->limits.max_message_size, &data) == 0)
+		rc = scan_data(o, path, &data);
 	fbuf_free(&data);
-	fpol_verdict_free(&v);
+	fconf_unref(c);
 	return rc;
 }
 
 int
-fscan_main(int argc, char **argv, const struct fscan_keys_ops *ops)
+main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -136,12 +177,13 @@ fscan_main(int argc, char **argv, const struct fscan_keys_ops *ops)
 		{ "rcpt", required_argument, NULL, 'r' },
 		{ "learn", no_argument, NULL, 'l' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "reply", no_argument, NULL, 'R' },
+		{ "log", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { FORTROLIG_CONF, NULL, { NULL }, 0, 0, 0, NULL, { NULL, NULL } };
-	struct fconf *c;
-	void *kh = NULL;
+	struct opts o = { FORTROLIG_CONF, NULL, { NULL }, 0, 0, 0, 0, 0, NULL };
+	struct fort_lib_opts lopts = { NULL, FORTROLIG_WORDS, fkeys_all_ops, NULL };
 	char err[1024];
 	int ch, worst = 0;
 
@@ -166,6 +208,12 @@ fscan_main(int argc, char **argv, const struct fscan_keys_ops *ops)
 		case 'e':
 			o.explain = 1;
 			break;
+		case 'R':
+			o.reply = 1;
+			break;
+		case 'L':
+			o.log = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -178,34 +226,23 @@ fscan_main(int argc, char **argv, const struct fscan_keys_ops *ops)
 		usage(stderr);
 		return 2;
 	}
-	flog_open("fortrolig-scan", 1, 0);
-	fmsg_global_init();
-	if ((c = fconf_load(o.conf, FORTROLIG_WORDS, err, sizeof(err))) == NULL) {
+	flog_open("fortrolig-scan", o.log, 0);
+	lopts.conf = o.conf;
+	if ((o.lib = fort_lib_open(&lopts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "fortrolig-scan: %s\n", err);
-		fmsg_global_shutdown();
 		return 2;
 	}
-	o.thr = fthr_open(c, err, sizeof(err));
-	if (o.thr == NULL && (err[0] || o.learn)) {
+	if (fort_lib_start(o.lib, err, sizeof(err)) < 0 || (o.learn && !fort_lib_has_memory(o.lib))) {
 		fprintf(stderr, "fortrolig-scan: thread memory: %s\n",
 		    err[0] ? err : "store.backend is \"none\": nothing to learn into");
-		fconf_unref(c);
-		fmsg_global_shutdown();
+		fort_lib_close(o.lib);
 		return 2;
 	}
-	if (ops && (kh = ops->open(c, &o.keys)) == NULL) {
-		fprintf(stderr, "fortrolig-scan: out of memory\n");
-		worst = 2;
-	}
 	for (int i = optind; i < argc && worst < 2; i++) {
-		int r = scan_one(c, &o, argv[i]);
+		int r = scan_one(&o, argv[i]);
 		worst = r > worst ? r : worst;
 		fflush(stdout);
 	}
-	if (kh)
-		ops->close(kh);
-	fthr_close(o.thr);
-	fconf_unref(c);
-	fmsg_global_shutdown();
+	fort_lib_close(o.lib);
 	return worst;
 }

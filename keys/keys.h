@@ -1,6 +1,6 @@
 /* keys: recipient keys (S/MIME store, GnuPG keyring) and encryption. The
- * milter, fortrolig-certs and the bench use this; lib/ sees only the
- * struct fpol_keys lookup. No OpenSSL or GPGME types leak out. */
+ * milter, fortrolig-certs and the bench use this; lib/ sees only
+ * struct fort_keys_ops. No OpenSSL or GPGME types leak out. */
 #ifndef FORTROLIG_FC_H
 #define FORTROLIG_FC_H
 
@@ -10,6 +10,7 @@
 #include "base/buffer.h"
 #include "conf/config.h"
 #include "decide/decide.h"
+#include "decide/keys.h"
 
 /* Encrypted output: in memory, or in an unlinked 0600 temp file past a
  * threshold. Lines end in CRLF. */
@@ -37,19 +38,11 @@ int fkeys_out_puts(struct fkeys_out *o, const char *s);
 int fkeys_out_rewind(struct fkeys_out *o);
 long fkeys_out_read(struct fkeys_out *o, char *buf, size_t n, size_t *pos);
 
-/* One lookup context per message: the stores are loaded on first use. */
-struct fkeys;
-struct fkeys *fkeys_new(const struct fconf *c);
-void fkeys_free(struct fkeys *fc);
-void fkeys_keys(struct fkeys *fc, struct fpol_keys *out);
-/* The last store error (the key lookup returned -1). */
-const char *fkeys_error(const struct fkeys *fc);
-
-/* Encrypts the message raw (headers, CRLF, body) for the verdict's
- * recipients of kind v->enc. out gets the new body and outer headers.
- * Returns 0, or -1 with err set. */
-int fkeys_encrypt(struct fkeys *fc, const struct fpol_verdict *v, const char *sender,
-    const char *raw, size_t len, struct fkeys_out *out, char *err, size_t errlen);
+/* The key-store backends (lib/decide/keys.h): one instance per kind,
+ * and all of them, NULL-terminated, for fort_lib_opts.keys. */
+extern const struct fort_keys_ops fkeys_smime_ops;
+extern const struct fort_keys_ops fkeys_pgp_ops;
+extern const struct fort_keys_ops *const fkeys_all_ops[];
 
 /* The inner MIME entity's header block: the Content-* headers of raw, plus
  * protected headers (Thunderbird protected-headers="v1") when protect.

@@ -1,10 +1,14 @@
-/* lookup: one key lookup per message. It implements struct fpol_keys for
- * lib/ and encrypts for the recipients the verdict chose. The stores
- * are opened on first use, so a clean or internal mail costs nothing. */
+/* lookup: the two key-store backends behind struct fort_keys_ops. One
+ * store per configuration snapshot, shared by the milter's threads:
+ * the S/MIME directory is read on first use (a clean mail costs nothing)
+ * and the GPGME contexts, which are not thread-safe, come from a pool. */
 #include "config.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/x509.h>
 
@@ -12,203 +16,289 @@
 #include "keys/pgp.h"
 #include "keys/smime_store.h"
 
-struct fkeys {
+/* ---- S/MIME ---- */
+
+struct smime {
 	const struct fconf *conf;
-	struct fkeys_store *store;
-	int store_tried;
-	gpgme_ctx_t pgp;
-	int pgp_tried;
+	pthread_mutex_t mu;
+	int tried;
+	int missing;               /* no store configured or no directory: no keys */
+	struct fkeys_store *st;
 	char err[256];
 };
 
-struct fkeys *
-fkeys_new(const struct fconf *c)
+static void *
+smime_open(const struct fconf *c)
 {
-	struct fkeys *fc = calloc(1, sizeof(*fc));
+	struct smime *s = calloc(1, sizeof(*s));
 
-	if (fc)
-		fc->conf = c;
-	return fc;
+	if (s == NULL)
+		return NULL;
+	s->conf = c;
+	pthread_mutex_init(&s->mu, NULL);
+	return s;
 }
 
-void
-fkeys_free(struct fkeys *fc)
+static void
+smime_close(void *p)
 {
-	if (fc == NULL)
+	struct smime *s = p;
+
+	if (s == NULL)
 		return;
-	fkeys_store_free(fc->store);
-	if (fc->pgp)
-		gpgme_release(fc->pgp);
-	free(fc);
+	fkeys_store_free(s->st);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
 }
 
-const char *
-fkeys_error(const struct fkeys *fc)
-{
-	return fc->err;
-}
-
-static struct fkeys_store *
-store(struct fkeys *fc)
-{
-	if (!fc->store_tried) {
-		fc->store_tried = 1;
-		fc->store = fkeys_store_load(fc->conf->smime.store, fc->conf->smime.ca_file,
-		    fc->err, sizeof(fc->err));
-	}
-	return fc->store;
-}
-
-static gpgme_ctx_t
-pgp(struct fkeys *fc)
-{
-	if (!fc->pgp_tried) {
-		fc->pgp_tried = 1;
-		fc->pgp = fkeys_pgp_ctx(fc->conf->pgp.home, fc->err, sizeof(fc->err));
-	}
-	return fc->pgp;
-}
-
-/* A store that cannot be read makes no key usable (the next action in the
- * domain's list applies, which is safe); the reason goes to the log. */
+/* Loads the store once. 1 loaded, 0 there is none (why), -1 it could not
+ * be read (why): a store that exists but fails must not look empty. */
 static int
-usable(void *ctx, enum faction kind, const char *rcpt, char *why, size_t whylen)
+smime_load(struct smime *s, char *why, size_t whylen)
 {
-	struct fkeys *fc = ctx;
-	gpgme_key_t k;
-	int fail;
+	const char *dir = s->conf->smime.store;
+	struct stat sb;
+	int r;
 
-	if (kind == FACT_SMIME) {
-		if (store(fc) == NULL) {
-			fstrlcpy(why, fc->err, whylen);
-			return 0;
+	pthread_mutex_lock(&s->mu);
+	if (!s->tried) {
+		s->tried = 1;
+		if (dir[0] == '\0' || (stat(dir, &sb) < 0 && errno == ENOENT)) {
+			s->missing = 1;
+			snprintf(s->err, sizeof(s->err), "no S/MIME store%s%s", dir[0] ? " at " : "", dir);
+		} else {
+			s->st = fkeys_store_load(dir, s->conf->smime.ca_file, s->err, sizeof(s->err));
 		}
-		return fkeys_store_find(fc->store, rcpt, why, whylen) != NULL;
 	}
-	if (kind != FACT_PGP)
-		return 0;
-	if (pgp(fc) == NULL) {
-		fstrlcpy(why, fc->err, whylen);
-		return 0;
-	}
-	if ((k = fkeys_pgp_find(fc->pgp, rcpt, why, whylen, &fail)) == NULL)
-		return 0;
-	gpgme_key_unref(k);
-	return 1;
+	r = s->st ? 1 : s->missing ? 0 : -1;
+	pthread_mutex_unlock(&s->mu);
+	if (r < 1)
+		fstrlcpy(why, s->err, whylen);
+	return r;
 }
 
-void
-fkeys_keys(struct fkeys *fc, struct fpol_keys *out)
+static int
+smime_usable(void *p, const char *addr, char *why, size_t whylen)
 {
-	out->usable = usable;
-	out->ctx = fc;
+	struct smime *s = p;
+	int r = smime_load(s, why, whylen);
+
+	if (r < 1)
+		return r;
+	return fkeys_store_find(s->st, addr, why, whylen) != NULL;
 }
 
-/* Recipients of the verdict's kind, plus archive and sender certificates. */
+static int
+push_cert(STACK_OF(X509) *sk, X509 *x)
+{
+	if (!X509_up_ref(x))
+		return -1;
+	if (!sk_X509_push(sk, x)) {
+		X509_free(x);
+		return -1;
+	}
+	return 0;
+}
+
+/* The recipients, plus the sender's and the archive certificates. */
 static STACK_OF(X509) *
-smime_certs(struct fkeys *fc, const struct fpol_verdict *v, const char *sender,
-    char *err, size_t errlen)
+smime_certs(struct smime *s, const struct fkeys_req *req, char *err, size_t errlen)
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
+	const char *archive = s->conf->smime.archive_cert;
 	char why[128];
 	X509 *x;
 
-	for (size_t i = 0; sk && i < v->nrcpts; i++) {
-		if (v->rcpts[i].action != FACT_SMIME || v->rcpts[i].dropped)
-			continue;
-		if ((x = fkeys_store_find(fc->store, v->rcpts[i].addr, why, sizeof(why))) == NULL ||
-		    !X509_up_ref(x) || !sk_X509_push(sk, x)) {
-			snprintf(err, errlen, "certificate for %s: %s", v->rcpts[i].addr, why);
-			sk_X509_pop_free(sk, X509_free);
-			return NULL;
+	for (size_t i = 0; sk && i < req->naddrs; i++) {
+		if ((x = fkeys_store_find(s->st, req->addrs[i], why, sizeof(why))) == NULL ||
+		    push_cert(sk, x) < 0) {
+			snprintf(err, errlen, "certificate for %s: %s", req->addrs[i], x ? "out of memory" : why);
+			goto fail;
 		}
 	}
-	if (sk && fc->conf->smime.encrypt_to_sender && sender &&
-	    (x = fkeys_store_find(fc->store, sender, why, sizeof(why))) != NULL &&
-	    (!X509_up_ref(x) || !sk_X509_push(sk, x))) {
-		sk_X509_pop_free(sk, X509_free);
-		return NULL;
-	}
-	if (sk && fc->conf->smime.archive_cert[0]) {
-		if ((x = fkeys_load_cert(fc->conf->smime.archive_cert)) == NULL || !sk_X509_push(sk, x)) {
-			snprintf(err, errlen, "cannot load archive_cert %s", fc->conf->smime.archive_cert);
+	if (sk && s->conf->smime.encrypt_to_sender && req->sender[0] &&
+	    (x = fkeys_store_find(s->st, req->sender, why, sizeof(why))) != NULL &&
+	    push_cert(sk, x) < 0)
+		goto fail;
+	if (sk && archive[0]) {
+		if ((x = fkeys_load_cert(archive)) == NULL || !sk_X509_push(sk, x)) {
+			snprintf(err, errlen, "cannot load archive_cert %s", archive);
 			X509_free(x);
-			sk_X509_pop_free(sk, X509_free);
-			return NULL;
+			goto fail;
 		}
 	}
 	return sk;
+fail:
+	sk_X509_pop_free(sk, X509_free);
+	return NULL;
 }
 
 static int
-encrypt_smime(struct fkeys *fc, const struct fpol_verdict *v, const char *sender,
-    const struct fbuf *hdr, const char *body, size_t blen, struct fkeys_out *out,
-    char *err, size_t errlen)
+smime_encrypt(void *p, const struct fkeys_req *req, struct fkeys_out *out, char *err,
+    size_t errlen)
 {
-	struct fkeys_cms_opts o = { fc->conf->smime.cipher == FCIPHER_AES256_GCM,
-	    fc->conf->smime.rsa_oaep };
+	struct smime *s = p;
+	struct fkeys_cms_opts o = { s->conf->smime.cipher == FCIPHER_AES256_GCM,
+	    s->conf->smime.rsa_oaep };
 	STACK_OF(X509) *sk;
-	int r;
+	const char *body;
+	struct fbuf hdr;
+	size_t blen;
+	int r = -1;
 
-	if (store(fc) == NULL) {
-		snprintf(err, errlen, "%s", fc->err);
+	if (smime_load(s, err, errlen) < 1 || (sk = smime_certs(s, req, err, errlen)) == NULL)
 		return -1;
-	}
-	if ((sk = smime_certs(fc, v, sender, err, errlen)) == NULL)
-		return -1;
-	r = fkeys_cms_encrypt(sk, &o, hdr, body, blen, out, err, errlen);
+	fbuf_init(&hdr, 1 << 20);
+	if (fkeys_inner_headers(req->raw, req->rawlen, req->protect_subject, &hdr, &body, &blen) < 0)
+		snprintf(err, errlen, "cannot build the inner entity headers");
+	else
+		r = fkeys_cms_encrypt(sk, &o, &hdr, body, blen, out, err, errlen);
+	fbuf_free(&hdr);
 	sk_X509_pop_free(sk, X509_free);
 	return r;
 }
 
-static int
-encrypt_pgp(struct fkeys *fc, const struct fpol_verdict *v, const struct fbuf *hdr,
-    const char *body, size_t blen, struct fkeys_out *out, char *err, size_t errlen)
+const struct fort_keys_ops fkeys_smime_ops = {
+	"smime", FACT_SMIME, smime_open, smime_close, smime_usable, smime_encrypt,
+};
+
+/* ---- OpenPGP ---- */
+
+#define PGP_POOL 16
+
+struct pgp {
+	const struct fconf *conf;
+	pthread_mutex_t mu;
+	gpgme_ctx_t idle[PGP_POOL];
+	size_t nidle;
+};
+
+static void *
+pgp_open(const struct fconf *c)
 {
-	gpgme_key_t *keys = calloc(v->nrcpts + 1, sizeof(*keys));
-	size_t n = 0;
+	struct pgp *g = calloc(1, sizeof(*g));
+
+	if (g == NULL)
+		return NULL;
+	g->conf = c;
+	pthread_mutex_init(&g->mu, NULL);
+	return g;
+}
+
+static void
+pgp_close(void *p)
+{
+	struct pgp *g = p;
+
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->nidle; i++)
+		gpgme_release(g->idle[i]);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+/* A context for this thread alone: an idle one, or a new one. */
+static gpgme_ctx_t
+pgp_get(struct pgp *g, char *err, size_t errlen)
+{
+	gpgme_ctx_t ctx = NULL;
+
+	pthread_mutex_lock(&g->mu);
+	if (g->nidle)
+		ctx = g->idle[--g->nidle];
+	pthread_mutex_unlock(&g->mu);
+	return ctx ? ctx : fkeys_pgp_ctx(g->conf->pgp.home, err, errlen);
+}
+
+static void
+pgp_put(struct pgp *g, gpgme_ctx_t ctx)
+{
+	pthread_mutex_lock(&g->mu);
+	if (g->nidle < PGP_POOL) {
+		g->idle[g->nidle++] = ctx;
+		ctx = NULL;
+	}
+	pthread_mutex_unlock(&g->mu);
+	if (ctx)
+		gpgme_release(ctx);
+}
+
+static int
+pgp_usable(void *p, const char *addr, char *why, size_t whylen)
+{
+	struct pgp *g = p;
+	gpgme_ctx_t ctx;
+	gpgme_key_t k;
+	int fail;
+
+	struct stat sb;
+
+	if (g->conf->pgp.home[0] == '\0' || (stat(g->conf->pgp.home, &sb) < 0 && errno == ENOENT)) {
+		snprintf(why, whylen, "no PGP home%s%s", g->conf->pgp.home[0] ? " at " : "",
+		    g->conf->pgp.home);
+		return 0;
+	}
+	if ((ctx = pgp_get(g, why, whylen)) == NULL)
+		return -1;
+	k = fkeys_pgp_find(ctx, addr, why, whylen, &fail);
+	pgp_put(g, ctx);
+	if (k == NULL)
+		return fail ? -1 : 0;
+	gpgme_key_unref(k);
+	return 1;
+}
+
+static int
+pgp_encrypt_ctx(gpgme_ctx_t ctx, const struct fkeys_req *req, struct fkeys_out *out,
+    char *err, size_t errlen)
+{
+	gpgme_key_t *keys = calloc(req->naddrs + 1, sizeof(*keys));
+	struct fbuf hdr;
+	const char *body;
+	size_t n = 0, blen;
 	char why[128];
 	int fail, r = -1;
 
-	if (keys == NULL || pgp(fc) == NULL) {
-		snprintf(err, errlen, "%s", keys ? fc->err : "out of memory");
-		free(keys);
+	if (keys == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < v->nrcpts; i++) {
-		if (v->rcpts[i].action != FACT_PGP || v->rcpts[i].dropped)
-			continue;
-		if ((keys[n] = fkeys_pgp_find(fc->pgp, v->rcpts[i].addr, why, sizeof(why), &fail)) == NULL) {
-			snprintf(err, errlen, "key for %s: %s", v->rcpts[i].addr, why);
+	fbuf_init(&hdr, 1 << 20);
+	for (; n < req->naddrs; n++)
+		if ((keys[n] = fkeys_pgp_find(ctx, req->addrs[n], why, sizeof(why), &fail)) == NULL) {
+			snprintf(err, errlen, "key for %s: %s", req->addrs[n], why);
 			goto done;
 		}
-		n++;
-	}
-	r = fkeys_pgp_encrypt(fc->pgp, keys, hdr, body, blen, out, err, errlen);
+	if (fkeys_inner_headers(req->raw, req->rawlen, req->protect_subject, &hdr, &body, &blen) < 0)
+		snprintf(err, errlen, "cannot build the inner entity headers");
+	else
+		r = fkeys_pgp_encrypt(ctx, keys, &hdr, body, blen, out, err, errlen);
 done:
 	for (size_t i = 0; i < n; i++)
 		gpgme_key_unref(keys[i]);
 	free(keys);
-	return r;
-}
-
-int
-fkeys_encrypt(struct fkeys *fc, const struct fpol_verdict *v, const char *sender,
-    const char *raw, size_t len, struct fkeys_out *out, char *err, size_t errlen)
-{
-	struct fbuf hdr;
-	const char *body;
-	size_t blen;
-	int r = -1;
-
-	err[0] = '\0';
-	fbuf_init(&hdr, 1 << 20);
-	if (fkeys_inner_headers(raw, len, v->protect_subject, &hdr, &body, &blen) < 0)
-		snprintf(err, errlen, "cannot build the inner entity headers");
-	else if (v->enc == FACT_SMIME)
-		r = encrypt_smime(fc, v, sender, &hdr, body, blen, out, err, errlen);
-	else
-		r = encrypt_pgp(fc, v, &hdr, body, blen, out, err, errlen);
 	fbuf_free(&hdr);
 	return r;
 }
+
+static int
+pgp_encrypt(void *p, const struct fkeys_req *req, struct fkeys_out *out, char *err,
+    size_t errlen)
+{
+	struct pgp *g = p;
+	gpgme_ctx_t ctx;
+	int r;
+
+	if ((ctx = pgp_get(g, err, errlen)) == NULL)
+		return -1;
+	r = pgp_encrypt_ctx(ctx, req, out, err, errlen);
+	pgp_put(g, ctx);
+	return r;
+}
+
+const struct fort_keys_ops fkeys_pgp_ops = {
+	"pgp", FACT_PGP, pgp_open, pgp_close, pgp_usable, pgp_encrypt,
+};
+
+const struct fort_keys_ops *const fkeys_all_ops[] = { &fkeys_smime_ops, &fkeys_pgp_ops, NULL };

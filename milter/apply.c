@@ -86,26 +86,30 @@ replace_body(SMFICTX *ctx, struct fkeys_out *o)
 }
 
 int
-fm_enc_apply(SMFICTX *ctx, const struct fconf *c, struct fkeys *fc,
-    const struct fpol_verdict *v, const char *sender, const struct fbuf *raw,
-    const struct fm_mimehdrs *h, const struct flog_ctx *log)
+fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mimehdrs *h,
+    const struct flog_ctx *log)
 {
+	const struct fconf *c = fort_msg_conf(m);
+	const struct fpol_verdict *v = fort_verdict(m);
 	struct fkeys_out o;
-	char err[256];
+	char err[256] = "";
 	int r = -1;
 
-	if (raw->overflow || h->overflow) {
-		flog(log, LOG_ERR, "cannot encrypt: message over the size or header limit");
+	if (h->overflow) {
+		flog(log, LOG_ERR, "cannot encrypt: over the MIME header limit");
 		return -1;
 	}
 	fkeys_out_init(&o, (size_t)c->spill_size);
-	if (fkeys_encrypt(fc, v, sender, raw->data, raw->len, &o, err, sizeof(err)) < 0)
-		flog(log, LOG_ERR, "encryption failed: %s", err);
+	if (fort_encrypt(m, &o, err, sizeof(err)) != FORT_OK)
+		flog(log, LOG_ERR, "encryption failed: %s", err[0] ? err : "out of memory");
 	else if (swap_headers(ctx, c, v, h, &o) < 0 || replace_body(ctx, &o) < 0)
 		flog(log, LOG_ERR, "cannot rewrite the message through the MTA");
 	else {
-		flog(log, LOG_INFO, "encrypted (%s) %zu bytes -> %zu bytes%s%s",
-		    faction_name(v->enc), raw->len, o.len, o.spill ? " (spilled)" : "",
+		const char *raw;
+		size_t len = 0;
+		(void)fort_msg_data(m, &raw, &len);
+		flog(log, LOG_INFO, "encrypted (%s) %zu bytes -> %zu bytes%s%s", faction_name(v->enc),
+		    len, o.len, o.spill ? " (spilled)" : "",
 		    v->protect_subject ? ", subject protected" : "");
 		r = 0;
 	}

@@ -10,6 +10,7 @@
 #include "keys/keys.h"
 #include "base/log.h"
 #include "decide/decide.h"
+#include "fortrolig.h"
 
 #define FM_MAX_MIMEHDRS 64
 
@@ -28,9 +29,8 @@ struct fm_mimehdrs {
 void fm_mimehdrs_note(struct fm_mimehdrs *h, const char *name);
 
 /* Encrypts raw and rewrites the message. 0, or -1 (the caller tempfails). */
-int fm_enc_apply(SMFICTX *ctx, const struct fconf *c, struct fkeys *fc,
-    const struct fpol_verdict *v, const char *sender, const struct fbuf *raw,
-    const struct fm_mimehdrs *h, const struct flog_ctx *log);
+int fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mimehdrs *h,
+    const struct flog_ctx *log);
 /* Sends the advice mail, then deletes the dropped recipients. */
 int fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
     const char *sender, char *const *rcpt_args, const struct flog_ctx *log);

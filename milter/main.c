@@ -19,9 +19,9 @@
 
 #include "base/buffer.h"
 #include "base/log.h"
+#include "fortrolig.h"
+#include "keys/keys.h"
 #include "milter.h"
-#include "analyse/message.h"
-#include "memory/thread.h"
 
 struct fm_opts {
 	const char *conf;
@@ -135,21 +135,19 @@ struct reloader {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int pending, stop;
-	struct fm_snap *snap;
+	struct fort_lib *lib;
 	const char *conf;
 };
 
 static void
-reload(struct fm_snap *snap, const char *path)
+reload(struct fort_lib *lib, const char *path)
 {
 	char err[1024];
-	struct fconf *c = fconf_load(path, FORTROLIG_WORDS, err, sizeof(err));
 
-	if (c == NULL) {
+	if (fort_lib_reload(lib, err, sizeof(err)) < 0) {
 		flog(NULL, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
 		return;
 	}
-	fm_snap_swap(snap, c);
 	flog(NULL, LOG_INFO, "configuration reloaded from %s", path);
 }
 
@@ -168,7 +166,7 @@ reload_thread(void *arg)
 			break;
 		r->pending = 0;
 		pthread_mutex_unlock(&r->mu);
-		reload(r->snap, r->conf);
+		reload(r->lib, r->conf);
 		pthread_mutex_lock(&r->mu);
 	}
 	pthread_mutex_unlock(&r->mu);
@@ -188,9 +186,9 @@ poke(struct reloader *r, int stop)
 }
 
 static int
-signal_loop(struct fm_snap *snap, const char *conf, const sigset_t *set)
+signal_loop(struct fort_lib *lib, const char *conf, const sigset_t *set)
 {
-	struct reloader r = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, snap, conf };
+	struct reloader r = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, lib, conf };
 	pthread_t tid;
 
 	if (pthread_create(&tid, NULL, reload_thread, &r) != 0) {
@@ -230,22 +228,18 @@ open_socket(const char *sock, const char *user)
 }
 
 static int
-run(const struct fm_opts *o, struct fconf *c)
+run(const struct fm_opts *o, struct fort_lib *lib)
 {
+	struct fconf *c = fort_lib_conf(lib);
 	const char *sock = o->socket ? o->socket : c->socket;
-	struct fm_snap *snap;
 	pthread_t self = pthread_self(), tid;
 	sigset_t set;
 	char err[512] = "";
 	int rc = 1, pidfd = -1;
-	struct fthr *thr = NULL;
 
-	if ((snap = fm_snap_new(c)) == NULL || fm_register(snap) < 0 ||
-	    open_socket(sock, c->user) < 0) {
+	if (fm_register(lib) < 0 || open_socket(sock, c->user) < 0) {
 		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
-		if (snap == NULL)
-			fconf_unref(c);
-		fm_snap_free(snap);
+		fconf_unref(c);
 		return 1;
 	}
 	if (!o->foreground && daemonise() < 0) {
@@ -263,13 +257,11 @@ run(const struct fm_opts *o, struct fconf *c)
 	if (err[0])
 		flog(NULL, LOG_WARNING, "%s", err);
 	/* After the fork and the drop: LMDB must not cross a fork, and the
-	 * store and key are created as the run user. Store settings are
-	 * read here only; a reload does not change them. */
-	if ((thr = fthr_open(c, err, sizeof(err))) == NULL && err[0]) {
+	 * store and key are created as the run user. */
+	if (fort_lib_start(lib, err, sizeof(err)) < 0) {
 		flog(NULL, LOG_ERR, "thread memory: %s", err);
 		goto out;
 	}
-	fm_set_thread(thr);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
@@ -281,21 +273,21 @@ run(const struct fm_opts *o, struct fconf *c)
 	}
 	flog(NULL, LOG_INFO, "listening on %s (mode=%s)", sock,
 	    c->mode == FMODE_MONITOR ? "monitor" : "enforce");
-	signal_loop(snap, o->conf, &set);
+	signal_loop(lib, o->conf, &set);
 	pthread_join(tid, NULL);
 	rc = 0;
 out:
 	remove_pidfile(o->pidfile, pidfd);
-	fm_snap_free(snap);
-	fthr_close(thr);
+	fconf_unref(c);
 	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
+	struct fort_lib_opts lo = { NULL, FORTROLIG_WORDS, fkeys_all_ops, NULL };
 	struct fm_opts o;
-	struct fconf *c;
+	struct fort_lib *lib;
 	char err[1024];
 	int rc;
 
@@ -303,21 +295,19 @@ main(int argc, char **argv)
 		return 2;
 	flog_open("fortrolig-milter", o.foreground || o.check, !o.check);
 	umask(007);   /* a unix socket must be usable by the MTA's group */
-	fmsg_global_init();
-	if ((c = fconf_load(o.conf, FORTROLIG_WORDS, err, sizeof(err))) == NULL) {
+	lo.conf = o.conf;
+	if ((lib = fort_lib_open(&lo, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		if (!o.check)
 			flog(NULL, LOG_ERR, "%s", err);
-		fmsg_global_shutdown();
 		return 1;
 	}
 	if (o.check) {
 		printf("%s: configuration OK\n", o.conf);
-		fconf_unref(c);
-		fmsg_global_shutdown();
+		fort_lib_close(lib);
 		return 0;
 	}
-	rc = run(&o, c);
-	fmsg_global_shutdown();
+	rc = run(&o, lib);
+	fort_lib_close(lib);
 	return rc;
 }

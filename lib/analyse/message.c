@@ -3,6 +3,7 @@
  * message/rfc822 parts are walked as attachments. Limits fail closed. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,7 @@
 #include <libxml/parser.h>
 
 #include "base/buffer.h"
+#include "base/spool.h"
 #include "analyse/charset.h"
 #include "analyse/html.h"
 #include "analyse/message.h"
@@ -27,19 +29,32 @@ struct walk {
 	long long t0;          /* start, CLOCK_MONOTONIC ms */
 };
 
+/* Counted: every library of a process, and a test's own set-up, hold one
+ * use; GMime and libxml2 are torn down with the last. */
+static pthread_mutex_t global_mu = PTHREAD_MUTEX_INITIALIZER;
+static int global_users;
+
 void
 fmsg_global_init(void)
 {
-	g_mime_init();
-	xmlInitParser();
-	fextract_global_init();
+	pthread_mutex_lock(&global_mu);
+	if (global_users++ == 0) {
+		g_mime_init();
+		xmlInitParser();
+		fextract_global_init();
+	}
+	pthread_mutex_unlock(&global_mu);
 }
 
 void
 fmsg_global_shutdown(void)
 {
-	g_mime_shutdown();
-	xmlCleanupParser();
+	pthread_mutex_lock(&global_mu);
+	if (--global_users == 0) {
+		g_mime_shutdown();
+		xmlCleanupParser();
+	}
+	pthread_mutex_unlock(&global_mu);
 }
 
 static void
@@ -502,24 +517,13 @@ collect_headers(struct fmsg *m, GMimeMessage *msg)
 	m->references = dup_raw_header(GMIME_OBJECT(msg), "References");
 }
 
-int
-fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m)
+static int
+analyse_stream(const struct fconf *c, GMimeStream *stream, struct fmsg *m)
 {
 	struct walk w = { c, m, 0, now_ms() };
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *msg;
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
 
-	memset(m, 0, sizeof(*m));
-	/* NULL data: the caller's buffer already passed the size limit. */
-	if (data == NULL || (long long)len > c->limits.max_message_size) {
-		incomplete(m, "message size limit");
-		return 0;
-	}
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	if (msg == NULL) {
 		incomplete(m, "not a parseable message");
@@ -531,6 +535,49 @@ fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m
 	g_object_unref(msg);
 	fmsg_check_deadline(m);
 	return w.oom ? -1 : 0;
+}
+
+int
+fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m)
+{
+	GMimeStream *stream;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	/* NULL data: the caller's buffer already passed the size limit. */
+	if (data == NULL || (long long)len > c->limits.max_message_size) {
+		incomplete(m, "message size limit");
+		return 0;
+	}
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	rc = analyse_stream(c, stream, m);
+	g_object_unref(stream);
+	return rc;
+}
+
+/* A spooled message: GMime reads the temp file through its own stream
+ * (parts stay in the file until decoded), or the memory when it is small. */
+int
+fmsg_analyse_spool(const struct fconf *c, struct fspool *sp, struct fmsg *m)
+{
+	GMimeStream *stream;
+	int fd, rc;
+
+	memset(m, 0, sizeof(*m));
+	if (sp->overflow || (long long)sp->len > c->limits.max_message_size) {
+		incomplete(m, "message size limit");
+		return 0;
+	}
+	if ((fd = fspool_fd(sp)) < 0)
+		return fmsg_analyse(c, sp->buf.data ? sp->buf.data : "", sp->buf.len, m);
+	/* Bounded from 0: a plain fs stream starts at the descriptor's
+	 * position, which is the end of what was just written. */
+	if ((stream = g_mime_stream_fs_new_with_bounds(fd, 0, (gint64)sp->len)) == NULL)
+		return -1;
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(stream), FALSE);
+	rc = analyse_stream(c, stream, m);
+	g_object_unref(stream);
+	return rc;
 }
 
 int

@@ -34,6 +34,9 @@ void fmsg_global_shutdown(void);
 
 /* Returns 0, or -1 only on resource failure. Parse trouble sets incomplete. */
 int fmsg_analyse(const struct fconf *c, const char *data, size_t len, struct fmsg *m);
+/* The same for a spooled message (base/spool.h). */
+struct fspool;
+int fmsg_analyse_spool(const struct fconf *c, struct fspool *sp, struct fmsg *m);
 void fmsg_free(struct fmsg *m);
 /* Marks the message incomplete once the analysis time is used up; 1 then. */
 int fmsg_check_deadline(struct fmsg *m);

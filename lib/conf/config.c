@@ -12,6 +12,7 @@
 #include "base/address.h"
 #include "base/buffer.h"
 #include "conf/config.h"
+#include "memory/thread.h"
 #include "detect/keywords/keywords.h"
 #include "decide/sender.h"
 #include "base/text.h"
@@ -42,6 +43,8 @@ static const struct centry table[] = {
 	{ "detectors.keywords.dir", CT_STR, OFF(kw.dir), 0, 0, 0, NULL },
 	{ "detectors.marking.enabled", CT_BOOL, OFF(mark.enabled), 1, 0, 1, NULL },
 	{ "limits.max_message_size", CT_INT64, OFF(limits.max_message_size), 52428800, 1024, 2147483647LL, NULL },
+	{ "limits.spool_memory", CT_INT64, OFF(limits.spool_memory), 65536, 0, 1073741824LL, NULL },
+	{ "limits.spool_dir", CT_STR, OFF(limits.spool_dir), 0, 0, 0, "" },
 	{ "limits.max_header_size", CT_INT64, OFF(limits.max_header_size), 102400, 1024, 16777216, NULL },
 	{ "limits.max_mime_depth", CT_INT, OFF(limits.max_mime_depth), 16, 1, 100, NULL },
 	{ "limits.max_parts", CT_INT, OFF(limits.max_parts), 256, 1, 100000, NULL },
@@ -70,7 +73,7 @@ static const struct centry table[] = {
 	{ "advice.sendmail", CT_STR, OFF(advice.sendmail), 0, 0, 0, "/usr/sbin/sendmail" },
 	{ "advice.smtp", CT_STR, OFF(advice.smtp), 0, 0, 0, "" },
 	{ "advice.from", CT_STR, OFF(advice.from), 0, 0, 0, "" },
-	{ "store.backend", CT_ENUM, OFF(store.backend), FSTORE_NONE, 0, 0, "none|lmdb|redis" },
+	{ "store.backend", CT_STR, OFF(store.backend), 0, 0, 0, "none" },
 	{ "store.path", CT_STR, OFF(store.path), 0, 0, 0, FORTROLIG_STATEDIR "/thread" },
 	{ "store.key_file", CT_STR, OFF(store.key_file), 0, 0, 0, FORTROLIG_STATEDIR "/thread.key" },
 	{ "store.map_size", CT_INT64, OFF(store.map_size), 268435456, 1048576, 1099511627776LL, NULL },
@@ -469,6 +472,9 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    norm_list(lc, cfg, &c->council_senders, 0, "council.senders") < 0 ||
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
 		return -1;
+	if (!fstore_known(c->store.backend))
+		return fail(lc, config_lookup(cfg, "store.backend"),
+		    "store.backend = \"%s\" is not one of %s", c->store.backend, fstore_names());
 	if (strlen(c->store.redis_prefix) > 200)
 		return fail(lc, config_lookup(cfg, "store.redis.prefix"),
 		    "store.redis.prefix is longer than 200 characters");

@@ -10,7 +10,6 @@ enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL 
 enum fcipher { FCIPHER_AES256_CBC, FCIPHER_AES256_GCM };
 enum fmixed { FMIXED_REJECT_ALL, FMIXED_DROP_AND_NOTIFY };
 enum fonenc { FONENC_CONFIDENTIAL, FONENC_IGNORE, FONENC_TEMPFAIL };
-enum fstore_backend { FSTORE_NONE, FSTORE_LMDB, FSTORE_REDIS };
 enum fstore_onerror { FSTORE_ERR_TEMPFAIL, FSTORE_ERR_IGNORE };
 
 #define FCONF_MAX_ACTIONS 8
@@ -53,6 +52,8 @@ struct fconf {
 	} mark;
 	struct {
 		long long max_message_size, max_header_size;
+		long long spool_memory;    /* bytes of a message kept in RAM */
+		char *spool_dir;           /* temp files past spool_memory; "": $TMPDIR or /tmp */
 		int max_mime_depth, max_parts;
 		int on_limit;              /* enum fonlimit */
 		long long max_decoded_size, max_extract_memory;
@@ -78,7 +79,7 @@ struct fconf {
 		char *sendmail, *smtp, *from;
 	} advice;
 	struct {                   /* thread memory (memory/thread.c); read once at start */
-		int backend;           /* enum fstore_backend */
+		char *backend;         /* a name of memory/store.c, or "none" */
 		char *path, *key_file;
 		long long map_size;
 		int ttl_days, on_error; /* enum fstore_onerror */

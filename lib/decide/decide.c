@@ -8,45 +8,10 @@
 
 #include "base/address.h"
 #include "base/buffer.h"
-#include "detect/detect.h"
-#include "decide/mix.h"
-#include "decide/decide.h"
 #include "base/text.h"
-
-const struct fdet fdet_all[] = {
-	{ "cpr", fcpr_scan },
-	{ "marking", fmark_scan },
-	{ "keywords", fkw_scan },
-	{ NULL, NULL },
-};
-
-int
-fpol_detect(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
-{
-	for (const struct fdet *d = fdet_all; d->name; d++) {
-		if (d->scan == fcpr_scan && !c->cpr.enabled)
-			continue;
-		if (d->scan(c, m, out) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* An address that does not parse counts as a member: its mail is judged
- * rather than waved through (the null path <> is nobody). */
-int
-fpol_is_member(const struct fconf *c, const char *sender, const char *auth)
-{
-	struct faddr a;
-
-	if (auth && *auth && fconf_list_match(&c->auth_users, auth))
-		return 1;
-	if (sender == NULL)
-		return 0;
-	if (faddr_parse(sender, &a) < 0)
-		return 1;
-	return a.norm[0] && fconf_list_match(&c->council_senders, a.norm);
-}
+#include "decide/decide.h"
+#include "decide/mix.h"
+#include "fortrolig.h"
 
 static enum fclass
 classify(unsigned cats, int incomplete_confidential)
@@ -103,30 +68,38 @@ subject_in_clear(const struct ffindings *f)
 	return 0;
 }
 
-/* Asks the key lookup; a miss is noted in r->why for the log. */
-static int
-key_usable(const struct fpol_keys *keys, enum faction kind, struct fpol_rcpt *r)
+int
+fkeyset_usable(const struct fkeyset *ks, enum faction k, const char *addr, char *why,
+    size_t whylen)
 {
-	char why[128] = "no key store";
-	size_t l = strlen(r->why);
-	int u = 0;
+	if (ks == NULL || (unsigned)k >= FACT_COUNT || ks->ops[k] == NULL) {
+		snprintf(why, whylen, "no key store");
+		return 0;
+	}
+	return ks->ops[k]->usable(ks->store[k], addr, why, whylen);
+}
 
-	if (keys && keys->usable)
-		u = keys->usable(keys->ctx, kind, r->addr, why, sizeof(why));
-	if (u == 0)
+int
+fpol_key_usable(const struct fkeyset *ks, enum faction kind, struct fpol_rcpt *r)
+{
+	char why[128];
+	size_t l = strlen(r->why);
+	int u = fkeyset_usable(ks, kind, r->addr, why, sizeof(why));
+
+	if (u <= 0)
 		snprintf(r->why + l, sizeof(r->why) - l, "%s%s: %s", l ? "; " : "",
 		    faction_name(kind), why);
 	return u;
 }
 
 static int
-decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
-    const struct fpol_verdict *v, struct fpol_rcpt *r, const char *domain)
+decide_rcpt(const struct fconf *c, const struct fkeyset *keys, enum fclass cls,
+    int new_thread, struct fpol_rcpt *r, const char *domain)
 {
 	const struct fdomain_rule *rule;
 
 	r->action = FACT_DELIVER;
-	if (v->cls == FCLASS_CLEAN) {
+	if (cls == FCLASS_CLEAN) {
 		r->reason = "clean";
 		return 0;
 	}
@@ -135,7 +108,7 @@ decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
 		return 0;
 	}
 	r->action = FACT_REJECT;
-	if (v->new_thread) {
+	if (new_thread) {
 		r->reason = "new-thread";
 		return 0;
 	}
@@ -149,7 +122,7 @@ decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
 		switch (rule->actions[i]) {
 		case FACT_SMIME:
 		case FACT_PGP:
-			if ((u = key_usable(keys, rule->actions[i], r)) < 0)
+			if ((u = fpol_key_usable(keys, rule->actions[i], r)) < 0)
 				return -1;
 			if (u == 0)
 				continue;
@@ -173,43 +146,71 @@ decide_rcpt(const struct fconf *c, const struct fpol_keys *keys,
 	return 0;
 }
 
-int
-fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
-    size_t n, struct fpol_verdict *v)
+/* The recipient's address, normalised; an unparseable one keeps its text
+ * for the reply and has no domain: it is external. */
+static const char *
+rcpt_addr(const char *in, struct fpol_rcpt *r)
 {
-	return fpol_decide_keys(c, NULL, m, rcpts, n, v);
+	struct faddr a;
+
+	if (faddr_parse(in, &a) == 0) {
+		fstrlcpy(r->addr, a.norm, sizeof(r->addr));
+		return r->addr + (a.domain - a.norm);
+	}
+	ftext_bare_addr(r->addr, sizeof(r->addr), in);
+	return "";
 }
 
-int
-fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys, const struct fmsg *m,
-    const char *const *rcpts, size_t n, struct fpol_verdict *v)
+enum fort_stat
+fpol_decide_rcpt(const struct fconf *c, const struct fkeyset *ks, enum fclass cls,
+    const char *addr, struct fpol_rcpt *r)
 {
-	v->cats = ffindings_cats(&v->findings);
-	v->wheres = ffindings_wheres(&v->findings);
+	const char *domain;
+
+	memset(r, 0, sizeof(*r));
+	domain = rcpt_addr(addr, r);
+	return decide_rcpt(c, ks, cls, 0, r, domain) < 0 ? FORT_KEYSTORE : FORT_OK;
+}
+
+void
+fpol_fail(const struct fconf *c, enum fort_stat st, struct fpol_verdict *v)
+{
+	if (fort_stat_action(c, st) != FORT_FAIL_TEMPFAIL)
+		return;
+	v->would = FPOL_TEMPFAIL;
+	v->outcome = v->monitor ? FPOL_DELIVER : FPOL_TEMPFAIL;
+}
+
+/* Limits and encrypted attachments: do they make the message confidential? */
+static int
+absorbed_confidential(const struct fconf *c, const struct fmsg *m, struct fpol_verdict *v)
+{
 	v->incomplete = m->incomplete;
 	fstrlcpy(v->incomplete_reason, m->incomplete_reason, sizeof(v->incomplete_reason));
-	if (m->encrypted_att && c->limits.on_encrypted_attachment != FONENC_IGNORE) {
+	if (m->encrypted_att && fort_stat_action(c, FORT_ENCRYPTED) != FORT_FAIL_IGNORE) {
 		v->encrypted_att = 1;
 		fstrlcpy(v->encrypted_att_reason, m->encrypted_att_reason,
 		    sizeof(v->encrypted_att_reason));
 	}
-	v->cls = classify(v->cats, (m->incomplete &&
-	    c->limits.on_limit == FONLIMIT_CONFIDENTIAL) || (v->encrypted_att &&
-	    c->limits.on_encrypted_attachment == FONENC_CONFIDENTIAL));
+	return (m->incomplete && fort_stat_action(c, FORT_LIMIT) == FORT_FAIL_CONFIDENTIAL) ||
+	    (v->encrypted_att && fort_stat_action(c, FORT_ENCRYPTED) == FORT_FAIL_CONFIDENTIAL);
+}
+
+enum fort_stat
+fpol_decide(const struct fconf *c, const struct fkeyset *ks, const struct fmsg *m,
+    const char *const *rcpts, size_t n, struct fpol_verdict *v)
+{
+	v->cats = ffindings_cats(&v->findings);
+	v->wheres = ffindings_wheres(&v->findings);
+	v->cls = classify(v->cats, absorbed_confidential(c, m, v));
 	v->new_thread = c->quoted_new_thread && quoted_only(&v->findings) && !m->incomplete;
 	v->monitor = c->mode == FMODE_MONITOR;
 	v->rcpts = calloc(n ? n : 1, sizeof(*v->rcpts));
 	if (v->rcpts == NULL)
-		return -1;
+		return FORT_NORESOURCE;
 	v->nrcpts = n;
 	for (size_t i = 0; i < n; i++) {
-		struct faddr a;
-		/* An unparseable recipient keeps its text for the reply and has
-		 * no domain: it is external. */
-		if (faddr_parse(rcpts[i], &a) == 0)
-			fstrlcpy(v->rcpts[i].addr, a.norm, sizeof(v->rcpts[i].addr));
-		else
-			ftext_bare_addr(v->rcpts[i].addr, sizeof(v->rcpts[i].addr), rcpts[i]);
+		const char *domain = rcpt_addr(rcpts[i], &v->rcpts[i]);
 		if (!v->outbound) {
 			v->rcpts[i].action = FACT_DELIVER;
 			v->rcpts[i].reason = "not from a council member";
@@ -220,63 +221,18 @@ fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys, const stru
 			v->rcpts[i].reason = "already encrypted";
 			continue;
 		}
-		if (decide_rcpt(c, keys, v, &v->rcpts[i], a.domain) < 0)
-			return -1;
+		if (decide_rcpt(c, ks, v->cls, v->new_thread, &v->rcpts[i], domain) < 0)
+			return FORT_KEYSTORE;
 	}
 	/* One copy of the message: fpol_mix settles encryption and mixed recipients. */
-	if (fpol_mix(c, keys, v) < 0)
-		return -1;
-	if (v->outbound && m->incomplete && c->limits.on_limit == FONLIMIT_TEMPFAIL)
-		v->would = FPOL_TEMPFAIL;
-	if (v->outbound && v->encrypted_att &&
-	    c->limits.on_encrypted_attachment == FONENC_TEMPFAIL)
-		v->would = FPOL_TEMPFAIL;
+	if (fpol_mix(c, ks, v) < 0)
+		return FORT_KEYSTORE;
 	v->outcome = v->monitor ? FPOL_DELIVER : v->would;
-	return 0;
-}
-
-int
-fpol_evaluate(const struct fconf *c, const char *data, size_t len, const char *sender,
-    const char *auth, const char *const *rcpts, size_t n, struct fpol_verdict *v)
-{
-	return fpol_evaluate_ctx(c, NULL, data, len, sender, auth, rcpts, n, v);
-}
-
-int
-fpol_evaluate_keys(const struct fconf *c, const struct fpol_keys *keys, const char *data,
-    size_t len, const char *sender, const char *auth, const char *const *rcpts, size_t n,
-    struct fpol_verdict *v)
-{
-	struct fpol_ctx x = { NULL, FPOL_LEARN_NONE, keys };
-
-	return fpol_evaluate_ctx(c, &x, data, len, sender, auth, rcpts, n, v);
-}
-
-int
-fpol_evaluate_ctx(const struct fconf *c, const struct fpol_ctx *x, const char *data,
-    size_t len, const char *sender, const char *auth, const char *const *rcpts, size_t n,
-    struct fpol_verdict *v)
-{
-	struct fmsg m;
-	int rc = -1;
-
-	memset(v, 0, sizeof(*v));
-	if (fmsg_analyse(c, data, len, &m) == 0) {
-		/* fortrolig-scan without --sender/--rcpt: the headers stand in. */
-		v->outbound = fpol_is_member(c, sender ? sender : m.from, auth);
-		if (rcpts == NULL) {
-			rcpts = (const char *const *)m.rcpts;
-			n = m.nrcpts;
-		}
-		/* The detectors count against max_analysis_time too. */
-		if (fpol_detect(c, &m, &v->findings) == 0 &&
-		    fpol_thread_detect(c, x, &m, v) == 0 && (fmsg_check_deadline(&m), 1) &&
-		    fpol_decide_keys(c, x ? x->keys : NULL, &m, rcpts, n, v) == 0 &&
-		    fpol_thread_learn(c, x, &m, rcpts, n, v) == 0)
-			rc = 0;
-	}
-	fmsg_free(&m);
-	return rc;
+	if (v->outbound && m->incomplete)
+		fpol_fail(c, FORT_LIMIT, v);
+	if (v->outbound && v->encrypted_att)
+		fpol_fail(c, FORT_ENCRYPTED, v);
+	return FORT_OK;
 }
 
 void

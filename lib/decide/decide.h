@@ -1,15 +1,17 @@
-/* decide: the one entry point the milter and fortrolig-scan share:
- * analyse -> detect -> decide, and the texts that describe a verdict. */
-#ifndef FORTROLIG_FPOLICY_H
-#define FORTROLIG_FPOLICY_H
+/* decide: findings, sender and recipients -> one action per recipient and
+ * one outcome for the message; and the texts that describe a verdict. */
+#ifndef FORTROLIG_DECIDE_H
+#define FORTROLIG_DECIDE_H
 
 #include <stddef.h>
 
-#include "base/buffer.h"
-#include "conf/config.h"
 #include "analyse/message.h"
-#include "memory/thread.h"
+#include "base/buffer.h"
+#include "base/status.h"
 #include "base/types.h"
+#include "conf/config.h"
+#include "decide/keys.h"
+#include "memory/thread.h"
 
 struct fpol_rcpt {
 	char addr[320];
@@ -20,15 +22,6 @@ struct fpol_rcpt {
 };
 
 enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL, FPOL_ENCRYPT };
-
-/* Recipient key lookup, implemented by keys/ (lib/ stays free of
- * OpenSSL and GPGME). usable() returns 1 when rcpt has a usable key of
- * kind FACT_SMIME or FACT_PGP, 0 when not (why says why), -1 on an
- * internal error. A NULL struct means no key is ever usable. */
-struct fpol_keys {
-	int (*usable)(void *ctx, enum faction kind, const char *rcpt, char *why, size_t whylen);
-	void *ctx;
-};
 
 struct fpol_verdict {
 	int outbound;             /* sender is a council member */
@@ -50,52 +43,26 @@ struct fpol_verdict {
 	int split;                       /* recipients need different encryption kinds */
 	size_t ndropped;                 /* recipients dropped under drop-and-notify */
 	int store_error;                 /* the thread memory could not answer */
+	int keystore_error;              /* a key store could not answer (why in store_reason) */
 	int learned, learn_error;
 	char store_reason[160];
 	struct fthr_hits thread;         /* thread hits, for --explain */
 };
 
-/* What the thread memory may do with this message (decide/thread.c). */
-enum fpol_learn {
-	FPOL_LEARN_NONE,         /* detect only (unverified sender) */
-	FPOL_LEARN_OUTBOUND,     /* confidential mail from a member only */
-	FPOL_LEARN_TRUSTED,      /* also inbound to a member (SPF pass, trusted relay, internal) */
-	FPOL_LEARN_ALL,          /* fortrolig-scan --learn: every confidential file */
-};
-
-/* What one evaluation may use besides the config: both parts optional. */
-struct fpol_ctx {
-	struct fthr *thr;                /* NULL: no thread memory */
-	enum fpol_learn learn;
-	const struct fpol_keys *keys;    /* NULL: no recipient keys (smime/pgp unusable) */
-};
-
-/* Runs every detector over an analysed message. */
-int fpol_detect(const struct fconf *c, const struct fmsg *m, struct ffindings *out);
-int fpol_is_member(const struct fconf *c, const char *sender, const char *auth_user);
-/* Full pipeline for one message. sender/auth may be NULL. Returns 0 or -1
- * (resource failure: the caller must tempfail). */
-int fpol_evaluate(const struct fconf *c, const char *data, size_t len,
-    const char *sender, const char *auth, const char *const *rcpts, size_t nrcpts,
-    struct fpol_verdict *v);
-/* The same with the thread memory (detect, and learn after the decision). */
-int fpol_evaluate_ctx(const struct fconf *c, const struct fpol_ctx *x, const char *data,
-    size_t len, const char *sender, const char *auth, const char *const *rcpts,
-    size_t nrcpts, struct fpol_verdict *v);
-/* Thread detector and learning around fpol_decide (decide/thread.c). */
-int fpol_thread_detect(const struct fconf *c, const struct fpol_ctx *x,
-    const struct fmsg *m, struct fpol_verdict *v);
-int fpol_thread_learn(const struct fconf *c, const struct fpol_ctx *x,
+/* The decision for an analysed message whose findings are in v (v->outbound
+ * set by the caller): classification, one action per recipient, the outcome.
+ * FORT_OK, FORT_KEYSTORE (a key store could not answer) or FORT_NORESOURCE. */
+enum fort_stat fpol_decide(const struct fconf *c, const struct fkeyset *ks,
     const struct fmsg *m, const char *const *rcpts, size_t nrcpts, struct fpol_verdict *v);
-/* Decision only, for an analysed message (used by the tests). */
-int fpol_decide(const struct fconf *c, const struct fmsg *m, const char *const *rcpts,
-    size_t nrcpts, struct fpol_verdict *v);
-/* The same with a key lookup (keys may be NULL). */
-int fpol_evaluate_keys(const struct fconf *c, const struct fpol_keys *keys,
-    const char *data, size_t len, const char *sender, const char *auth,
-    const char *const *rcpts, size_t nrcpts, struct fpol_verdict *v);
-int fpol_decide_keys(const struct fconf *c, const struct fpol_keys *keys,
-    const struct fmsg *m, const char *const *rcpts, size_t nrcpts, struct fpol_verdict *v);
+/* One recipient of a message of class cls (fortrolig-certs check). */
+enum fort_stat fpol_decide_rcpt(const struct fconf *c, const struct fkeyset *ks,
+    enum fclass cls, const char *addr, struct fpol_rcpt *r);
+/* Asks the key store of kind k about r; why it is not usable goes to r->why.
+ * 1, 0, or -1 when the store could not answer. */
+int fpol_key_usable(const struct fkeyset *ks, enum faction k, struct fpol_rcpt *r);
+/* A failure class the decision absorbs (limit, encrypted attachment, the
+ * store), by fort_stat_action(): the one place a verdict turns TEMPFAIL. */
+void fpol_fail(const struct fconf *c, enum fort_stat st, struct fpol_verdict *v);
 void fpol_verdict_free(struct fpol_verdict *v);
 /* The advice mail body for dropped recipients (Danish, then English; no content). */
 int fpol_advice_text(const struct fconf *c, const struct fpol_verdict *v, struct fbuf *out);

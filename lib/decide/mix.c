@@ -11,24 +11,9 @@
 #include "decide/mix.h"
 #include "decide/decide.h"
 
-static int
-usable(const struct fpol_keys *keys, enum faction k, struct fpol_rcpt *r)
-{
-	char why[128] = "no key store";
-	size_t l = strlen(r->why);
-	int u = 0;
-
-	if (keys && keys->usable)
-		u = keys->usable(keys->ctx, k, r->addr, why, sizeof(why));
-	if (u == 0)
-		snprintf(r->why + l, sizeof(r->why) - l, "%s%s: %s", l ? "; " : "",
-		    faction_name(k), why);
-	return u;
-}
-
 /* Every recipient not yet on kind k needs a key of kind k too. */
 static int
-join_envelope(const struct fpol_keys *keys, enum faction k, struct fpol_verdict *v)
+join_envelope(const struct fkeyset *keys, enum faction k, struct fpol_verdict *v)
 {
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		struct fpol_rcpt *r = &v->rcpts[i];
@@ -37,7 +22,7 @@ join_envelope(const struct fpol_keys *keys, enum faction k, struct fpol_verdict 
 
 		if (was == k || was == FACT_REJECT)
 			continue;
-		if ((u = usable(keys, k, r)) < 0)
+		if ((u = fpol_key_usable(keys, k, r)) < 0)
 			return -1;
 		if (u) {
 			r->action = k;
@@ -52,7 +37,7 @@ join_envelope(const struct fpol_keys *keys, enum faction k, struct fpol_verdict 
 }
 
 int
-fpol_mix(const struct fconf *c, const struct fpol_keys *keys, struct fpol_verdict *v)
+fpol_mix(const struct fconf *c, const struct fkeyset *keys, struct fpol_verdict *v)
 {
 	size_t ns = 0, np = 0, nrej = 0, ntls = 0, nenc = 0;
 

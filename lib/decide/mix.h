@@ -7,6 +7,6 @@
 
 /* Settles v->would, v->enc, v->split, dropped recipients and subject
  * protection after the per-recipient decision. -1 on a key-store error. */
-int fpol_mix(const struct fconf *c, const struct fpol_keys *keys, struct fpol_verdict *v);
+int fpol_mix(const struct fconf *c, const struct fkeyset *keys, struct fpol_verdict *v);
 
 #endif

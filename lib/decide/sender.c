@@ -164,7 +164,7 @@ fsender_trusted_relay(const struct fconf *c, const char *ip)
 	return 0;
 }
 
-enum fsender_sender
+enum fsender_kind
 fsender_sender(const struct fconf *c, const char *sender, const char *auth, const char *ip,
     const char *helo, char *why, size_t whylen)
 {

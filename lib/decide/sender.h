@@ -24,7 +24,7 @@ const char *fsender_name(enum fsender_result r);
 /* ip inside one of the trusted_relays entries ("192.0.2.1", "10.0.0.0/8", "::1"). */
 int fsender_trusted_relay(const struct fconf *c, const char *ip);
 
-enum fsender_sender {
+enum fsender_kind {
 	FSENDER_NOT_MEMBER,
 	FSENDER_MEMBER,             /* AUTH, trusted relay or SPF pass */
 	FSENDER_MEMBER_UNVERIFIED,  /* member address, SPF neither passed nor failed */
@@ -32,7 +32,7 @@ enum fsender_sender {
 };
 
 /* Decides what a (sender, AUTH user, client) triple is. */
-enum fsender_sender fsender_sender(const struct fconf *c, const char *sender, const char *auth,
+enum fsender_kind fsender_sender(const struct fconf *c, const char *sender, const char *auth,
     const char *ip, const char *helo, char *why, size_t whylen);
 
 /* Inbound mail may be learned from: trusted relay, internal sender domain or SPF pass. */

@@ -1,19 +1,38 @@
-/* detect: the detector interface. Each detector reads the analysed message and
- * appends findings; none of them keeps or returns the matched text. */
-#ifndef FORTROLIG_FDET_H
-#define FORTROLIG_FDET_H
+/* detect: the detector registry. Each detector reads the analysed message
+ * and appends findings; none of them keeps or returns the matched text. */
+#ifndef FORTROLIG_DETECT_H
+#define FORTROLIG_DETECT_H
 
-#include "conf/config.h"
 #include "analyse/message.h"
+#include "base/status.h"
 #include "base/types.h"
+#include "conf/config.h"
+#include "memory/thread.h"
+
+/* What a detector may read besides the message. */
+struct fdet_ctx {
+	const struct fconf *c;
+	const struct fmsg *m;
+	struct fthr *thr;              /* the thread memory, or NULL */
+	struct fthr_hits *hits;        /* thread hits, for --explain */
+	char *err;                     /* why a store could not answer */
+	size_t errlen;
+};
 
 struct fdet {
 	const char *name;
-	int (*scan)(const struct fconf *c, const struct fmsg *m, struct ffindings *out);
+	int (*enabled)(const struct fdet_ctx *x);
+	/* FORT_OK, FORT_NORESOURCE, or FORT_STORE (the others still run). */
+	enum fort_stat (*scan)(const struct fdet_ctx *x, struct ffindings *out);
 };
 
-/* The detectors in the order they run (cpr first: keywords use its result). */
+/* The detectors in the order they run: cpr first (keywords count its
+ * numbers as persons), the thread memory last. */
 extern const struct fdet fdet_all[];
+
+/* Runs every enabled detector. FORT_NORESOURCE stops at once; FORT_STORE
+ * is returned after the others ran (their findings stand). */
+enum fort_stat fdet_run(const struct fdet_ctx *x, struct ffindings *out);
 
 int fcpr_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out);
 int fmark_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out);

@@ -27,23 +27,10 @@ struct fthr {
 	uint8_t key[32];
 };
 
-static const struct fstore_ops *
-backend(const struct fconf *c)
-{
-	switch (c->store.backend) {
-	case FSTORE_LMDB:
-		return &fstore_lmdb_ops;
-	case FSTORE_REDIS:
-		return &fstore_redis_ops;
-	default:
-		return NULL;
-	}
-}
-
 struct fthr *
 fthr_open(const struct fconf *c, char *err, size_t errlen)
 {
-	const struct fstore_ops *ops = backend(c);
+	const struct fstore_ops *ops = fstore_lookup(c->store.backend);
 	struct fthr *t;
 
 	err[0] = '\0';

@@ -46,6 +46,12 @@ struct fstore_ops {
 extern const struct fstore_ops fstore_lmdb_ops;
 extern const struct fstore_ops fstore_redis_ops;
 
+/* The backend called name (memory/store.c), or NULL ("none", unknown). */
+const struct fstore_ops *fstore_lookup(const char *name);
+int fstore_known(const char *name);
+/* The names this build knows, for error messages. */
+const char *fstore_names(void);
+
 void fthr_val_encode(const struct fthr_val *v, uint8_t out[FTHR_VALLEN]);
 void fthr_val_decode(const uint8_t in[FTHR_VALLEN], struct fthr_val *v);
 

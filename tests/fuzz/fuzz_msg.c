@@ -1,6 +1,7 @@
-/* fuzz_msg: libFuzzer harness for the analysis: raw bytes -> fmsg_analyse()
- * -> segments. Attachments are extracted in the sandbox child as in the
- * daemon, so the harness process also exercises the pipe protocol. */
+/* fuzz_msg: libFuzzer harness for the whole pipeline: raw bytes through
+ * the library's phases (fortrolig.h: headers, body, end of message:
+ * analysis, detectors, decision), and the analysis' segment invariant.
+ * Attachments are extracted in the sandbox child as in the daemon. */
 #include "config.h"
 
 #include <stdint.h>
@@ -9,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf/config.h"
 #include "analyse/message.h"
+#include "conf/config.h"
+#include "fortrolig.h"
 
 static struct fconf *conf;
+static struct fort_lib *lib;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +41,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_msg: %s\n", err);
 		abort();
 	}
+	struct fort_lib_opts o = { NULL, NULL, NULL, conf };
+	if ((lib = fort_lib_open(&o, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "fuzz_msg: %s\n", err);
+		abort();
+	}
 	return 0;
 }
 
@@ -52,5 +60,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	}
 	fmsg_free(&m);
+	struct fort_client cl = { NULL, NULL, NULL, FORT_LEARN_NEVER };
+	struct fort_msg *fm = fort_msg_new(lib, &cl);
+	if (fm && fort_feed(fm, (const char *)data, size) == FORT_OK)
+		(void)fort_eom(fm);
+	fort_msg_free(fm);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* test_decide: the decision table through fpol_evaluate() on small messages,
+/* test_decide: the decision table through the library's phases on small messages,
  * and the texts that describe a verdict (header, log line, reject reply). */
 #include "config.h"
 
@@ -11,6 +11,7 @@
 #include "conf/config.h"
 #include "analyse/message.h"
 #include "decide/decide.h"
+#include "tfort.h"
 #include "tutil.h"
 
 static char *tmpdir, *words;
@@ -86,10 +87,10 @@ static const char msg_deep[] =
 	"--c--\r\n--b--\r\n--a--\r\n";
 
 static void
-eval(const struct fconf *c, const char *msg, const char *sender, const char *auth,
+eval(struct fconf *c, const char *msg, const char *sender, const char *auth,
     const char *const *rcpts, size_t n, struct fpol_verdict *v)
 {
-	ck_assert_int_eq(fpol_evaluate(c, msg, strlen(msg), sender, auth, rcpts, n, v), 0);
+	ck_assert_int_eq(tf_eval(c, msg, strlen(msg), sender, auth, rcpts, n, v), 0);
 	ck_assert_uint_eq(v->nrcpts, n);
 }
 
@@ -233,7 +234,7 @@ START_TEST(decision_table)
 
 	while (n < 4 && t->rcpts[n])
 		n++;
-	ck_assert_int_eq(fpol_evaluate(c, t->msg, strlen(t->msg), t->sender, t->auth, t->rcpts, n,
+	ck_assert_int_eq(tf_eval(c, t->msg, strlen(t->msg), t->sender, t->auth, t->rcpts, n,
 	    &v), 0);
 	ck_assert_uint_eq(v.nrcpts, n);
 	ck_assert_msg(v.outbound == t->outbound, "%s: outbound %d", t->name, v.outbound);
@@ -270,14 +271,47 @@ START_TEST(header_addresses)
 	struct fconf *c = conf(NULL, NULL);
 	struct fpol_verdict v;
 
-	ck_assert_int_eq(fpol_evaluate(c, msg_cpr, strlen(msg_cpr), NULL, NULL, NULL, 0, &v), 0);
+	ck_assert_int_eq(tf_eval(c, msg_cpr, strlen(msg_cpr), NULL, NULL, NULL, 0, &v), 0);
 	ck_assert_int_eq(v.outbound, 1);
 	ck_assert_uint_eq(v.nrcpts, 2);
 	want_rcpt(&v, 0, FACT_REJECT, "domain rule");
 	want_rcpt(&v, 1, FACT_DELIVER, "internal");
 	fpol_verdict_free(&v);
-	ck_assert_int_eq(fpol_is_member(c, NULL, "jensen"), 0);
-	ck_assert_int_eq(fpol_is_member(c, "anne@bakkeby.dk.evil.com", NULL), 0);
+	/* An AUTH user not on the list, a look-alike domain: not members. */
+	ck_assert_int_eq(tf_eval(c, msg_cpr, strlen(msg_cpr), "x@gmail.com", "jensen",
+	    RCPTS("y@gmail.com"), &v), 0);
+	ck_assert_int_eq(v.outbound, 0);
+	fpol_verdict_free(&v);
+	ck_assert_int_eq(tf_eval(c, msg_cpr, strlen(msg_cpr), "anne@bakkeby.dk.evil.com", NULL,
+	    RCPTS("y@gmail.com"), &v), 0);
+	ck_assert_int_eq(v.outbound, 0);
+	fpol_verdict_free(&v);
+	fconf_unref(c);
+}
+END_TEST
+
+/* Past limits.spool_memory the message is in a temp file, and GMime reads
+ * it from there in full: a CPR number at the end of a large message. */
+START_TEST(spooled_to_file)
+{
+	struct fconf *c = conf(NULL, "limits = { spool_memory = 4096; };\n");
+	struct fbuf msg;
+	struct fpol_verdict v;
+
+	fbuf_init(&msg, 0);
+	fbuf_adds(&msg, HDRS("", "Referat"));
+	for (int i = 0; i < 4000; i++)
+		fbuf_adds(&msg, "Udvalget dr\xc3\xb8" "ftede budgettet for n\xc3\xa6ste \xc3\xa5r.\r\n");
+	fbuf_adds(&msg, "Borgerens CPR-nr. er 140549-0389.\r\n");
+	ck_assert_uint_gt(msg.len, 100000);
+	ck_assert_int_eq(tf_eval(c, msg.data, msg.len, "anne@bakkeby.dk", NULL,
+	    RCPTS("x@gmail.com"), &v), 0);
+	ck_assert_msg(!v.incomplete, "incomplete: %s", v.incomplete_reason);
+	ck_assert_int_eq(v.cls, FCLASS_SENSITIVE);
+	ck_assert(v.cats & (1u << FCAT_CPR));
+	ck_assert_int_eq(v.outcome, FPOL_REJECT);
+	fpol_verdict_free(&v);
+	fbuf_free(&msg);
 	fconf_unref(c);
 }
 END_TEST
@@ -482,6 +516,7 @@ decide_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, decision_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, header_addresses);
+	tcase_add_test(tc, spooled_to_file);
 	tcase_add_test(tc, limit_size);
 	tcase_add_test(tc, limit_mime_depth);
 	suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@
 #include "analyse/message.h"
 #include "decide/decide.h"
 #include "tgen.h"
+#include "tfort.h"
 #include "tutil.h"
 
 Suite *extract_msg_suite(void);
@@ -167,7 +168,7 @@ decide_encrypted(const char *setting, enum fclass cls, enum fpol_outcome would)
 	fbuf_init(&line, 0);
 	ck_assert_int_eq(tg_zip(e, 1, &zip), 0);
 	message(&msg, "application/zip", "a.zip", zip.data, zip.len);
-	ck_assert_int_eq(fpol_evaluate(c, msg.data, msg.len, "anne@bakkeby.dk", NULL,
+	ck_assert_int_eq(tf_eval(c, msg.data, msg.len, "anne@bakkeby.dk", NULL,
 	    &rcpt, 1, &v), 0);
 	ck_assert_int_eq(v.cls, cls);
 	ck_assert_int_eq(v.would, would);

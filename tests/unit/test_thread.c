@@ -24,6 +24,7 @@
 #include "decide/decide.h"
 #include "memory/thread.h"
 #include "memory/winnow.h"
+#include "tfort.h"
 #include "tutil.h"
 
 static char *tmpdir, *words;
@@ -343,31 +344,28 @@ START_TEST(store_down)
 {
 	char extra[512];
 	struct fconf *c;
-	struct fthr *t;
+	struct fort_lib *l;
 	struct fpol_verdict v;
-	struct fpol_ctx x = { NULL, FPOL_LEARN_OUTBOUND, NULL };
 	const char *rcpt[] = { "x@gmail.com" };
 
 	snprintf(extra, sizeof(extra), "store = { backend = \"redis\"; key_file = \"%s/kd-%d\";"
 	    " redis = { port = %d; retries = 0; }; };\n", tmpdir, (int)getpid(), redis_port);
 	c = conf(extra);
-	t = fthr_open(c, extra, sizeof(extra));
-	ck_assert_ptr_nonnull(t);
-	x.thr = t;
+	l = tf_lib(c, 1);
 	kill(redis_pid, SIGSTOP);   /* unreachable: timeouts */
-	ck_assert_int_eq(fpol_evaluate_ctx(c, &x, reply, strlen(reply), "anne@bakkeby.dk", NULL,
+	ck_assert_int_eq(tf_run(l, FORT_LEARN_AUTO, reply, strlen(reply), "anne@bakkeby.dk", NULL,
 	    rcpt, 1, &v), 0);
 	kill(redis_pid, SIGCONT);
 	ck_assert(v.store_error);
 	ck_assert_int_eq(v.outcome, FPOL_TEMPFAIL);
 	fpol_verdict_free(&v);
 	/* Back again: the lost connection is re-opened and the store answers. */
-	ck_assert_int_eq(fpol_evaluate_ctx(c, &x, reply, strlen(reply), "anne@bakkeby.dk", NULL,
+	ck_assert_int_eq(tf_run(l, FORT_LEARN_AUTO, reply, strlen(reply), "anne@bakkeby.dk", NULL,
 	    rcpt, 1, &v), 0);
 	ck_assert_msg(!v.store_error, "store: %s", v.store_reason);
 	ck_assert_int_eq(v.outcome, FPOL_DELIVER);
 	fpol_verdict_free(&v);
-	fthr_close(t);
+	fort_lib_close(l);
 	fconf_unref(c);
 }
 END_TEST
