@@ -478,14 +478,27 @@ dup_raw_header(GMimeObject *obj, const char *name)
 	return v ? strdup(v) : NULL;
 }
 
+/* Display names of the addressees: the detectors do not take a mail's own
+ * addressee for the person a case is about. */
 static void
-collect_addrs(struct fmsg *m, InternetAddressList *l, int depth)
+note_name(struct fmsg *m, InternetAddress *a, int named)
+{
+	const char *name = internet_address_get_name(a);
+	size_t l = strlen(m->to_names);
+
+	if (named && name && *name && l + strlen(name) + 2 < sizeof(m->to_names))
+		snprintf(m->to_names + l, sizeof(m->to_names) - l, "%s%s", l ? " " : "", name);
+}
+
+static void
+collect_addrs(struct fmsg *m, InternetAddressList *l, int depth, int named)
 {
 	for (int i = 0; l && i < internet_address_list_length(l) && depth < 4; i++) {
 		InternetAddress *a = internet_address_list_get_address(l, i);
+		note_name(m, a, named);
 		if (INTERNET_ADDRESS_IS_GROUP(a)) {
 			collect_addrs(m, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)),
-			    depth + 1);
+			    depth + 1, named);
 		} else if (m->nrcpts < FMSG_MAX_ADDRS) {
 			const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
 			if (addr && *addr && (m->rcpts[m->nrcpts] = strdup(addr)) != NULL)
@@ -504,12 +517,15 @@ collect_headers(struct fmsg *m, GMimeMessage *msg)
 
 	if (from && internet_address_list_length(from) > 0) {
 		InternetAddress *a = internet_address_list_get_address(from, 0);
+		const char *name = internet_address_get_name(a);
 		if (INTERNET_ADDRESS_IS_MAILBOX(a))
 			fstrlcpy(m->from, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)),
 			    sizeof(m->from));
+		fstrlcpy(m->from_name, name ? name : "", sizeof(m->from_name));
 	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		collect_addrs(m, g_mime_message_get_addresses(msg, types[i]), 0);
+		collect_addrs(m, g_mime_message_get_addresses(msg, types[i]), 0,
+		    types[i] != GMIME_ADDRESS_TYPE_BCC);
 	m->sensitivity = dup_header(GMIME_OBJECT(msg), "Sensitivity");
 	m->msip_labels = dup_header(GMIME_OBJECT(msg), "msip_labels");
 	m->message_id = dup_raw_header(GMIME_OBJECT(msg), "Message-ID");

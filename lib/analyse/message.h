@@ -13,6 +13,10 @@
 struct fmsg {
 	struct fsegs segs;
 	char from[320];
+	char from_name[128];       /* the From display name, UTF-8, or "" */
+	int by_member;             /* set by the pipeline: a council member wrote it, so
+	                            * "jeg" in its own text is the member */
+	char to_names[256];        /* To and Cc display names, blank-separated */
 	char *rcpts[FMSG_MAX_ADDRS];       /* To, Cc, Bcc headers (fortrolig-scan defaults) */
 	size_t nrcpts;
 	char *sensitivity;                 /* Sensitivity: header value, or NULL */

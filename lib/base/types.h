@@ -44,6 +44,8 @@ struct ffinding {
 	enum fwhere where;
 	int confidence;         /* 0..100 */
 	char excerpt[48];
+	char person[48];        /* keywords: who the finding is about ("name",
+	                         * "cpr number", "word: borgeren"); never a name */
 };
 
 struct ffindings {

@@ -57,6 +57,10 @@ fjson_verdict(struct fbuf *out, const char *file, const struct fpol_verdict *v)
 		r |= fbuf_printf(out, ",\"category\":\"%s\",\"where\":\"%s\",\"confidence\":%d,\"excerpt\":",
 		    fcat_name(f->cat), fwhere_name(f->where), f->confidence);
 		r |= fjson_string(out, f->excerpt);
+		if (f->person[0]) {
+			r |= fbuf_adds(out, ",\"person\":");
+			r |= fjson_string(out, f->person);
+		}
 		r |= fbuf_addc(out, '}');
 	}
 	r |= fbuf_adds(out, "],\"recipients\":[");

@@ -171,6 +171,65 @@ near_word(const char *t, size_t from, size_t to, const char *const *words)
 	return 0;
 }
 
+/* The word before a bare label ("reservation" in "reservation no."), on
+ * the same line: at least four letters and not a person's number. */
+static int
+qualified(const char *t, size_t b)
+{
+	char w[24];
+	size_t e = b, a;
+
+	if (e == 0 || (t[e - 1] != ' ' && t[e - 1] != '-'))
+		return 0;
+	e--;
+	for (a = e; a > 0 && e - a < sizeof(w) - 1 && (isalpha((unsigned char)t[a - 1]) ||
+	    (unsigned char)t[a - 1] >= 0x80); a--)
+		;
+	if (e - a < 4)
+		return 0;
+	for (size_t i = 0; i < e - a; i++)
+		w[i] = (char)tolower((unsigned char)t[a + i]);
+	w[e - a] = '\0';
+	return strstr(w, "cpr") == NULL && strstr(w, "person") == NULL &&
+	    strstr(w, "social") == NULL && strstr(w, "civil") == NULL;
+}
+
+/* The label just before the number names another kind of number:
+ * "reservationsnr.", "bilagsnr", "booking no.", "ordre-id", "kode". A label
+ * that names a person's number ("CPR-nr.", "personnr.") does not. */
+static int
+other_label_at(const char *t, size_t s, int depth)
+{
+	static const char *const ends[] = { "nr", "nummer", "number", "no", "id", "kode", "code",
+	    "num", NULL };
+	char w[40];
+	size_t e = s, b, n;
+
+	while (e > 0 && s - e < 6 && strchr(" \t:.#=-", t[e - 1]) != NULL && t[e - 1])
+		e--;
+	for (b = e; b > 0 && e - b < sizeof(w) - 1 && (isalpha((unsigned char)t[b - 1]) ||
+	    t[b - 1] == '-' || (unsigned char)t[b - 1] >= 0x80); b--)
+		;
+	if ((n = e - b) < 2)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		w[i] = (char)tolower((unsigned char)t[b + i]);
+	w[n] = '\0';
+	/* "reservationsnr. er 2611262704": the label before the copula */
+	if (depth == 0 && (strcmp(w, "er") == 0 || strcmp(w, "is") == 0))
+		return other_label_at(t, b, 1);
+	if (strstr(w, "cpr") || strstr(w, "person") || strstr(w, "fødsel"))
+		return 0;
+	for (size_t i = 0; ends[i]; i++) {
+		size_t l = strlen(ends[i]);
+		if (n < l || strcmp(w + n - l, ends[i]) != 0)
+			continue;
+		/* A bare "nummer" or "no." says nothing; "reservation no." does. */
+		return n > l + 1 || qualified(t, b);
+	}
+	return 0;
+}
+
 /* 0..100: a real date gives 20; modulus 11, a context word and the usual
  * separator add; a number-like context just before takes away. */
 static int
@@ -189,7 +248,7 @@ score(const char *t, size_t len, size_t s, size_t e, int dash, int dotted,
 		sc += 5;
 	if (near_word(t, cs, ce, ctx_pos))
 		sc += 40;
-	if (near_word(t, s > 28 ? s - 28 : 0, s, ctx_neg))
+	if (near_word(t, s > 28 ? s - 28 : 0, s, ctx_neg) || other_label_at(t, s, 0))
 		sc -= 60;
 	return sc < 0 ? 0 : sc > 100 ? 100 : sc;
 }

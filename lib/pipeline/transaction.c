@@ -318,6 +318,7 @@ pipeline(struct fort_msg *m, struct fmsg *msg)
 
 	envelope_from_headers(m, msg, &rcpts, &n);
 	m->v.outbound = m->member;
+	msg->by_member = m->member;
 	if ((st = fdet_run(&x, &m->v.findings)) == FORT_NORESOURCE)
 		return st;
 	m->v.store_error = st == FORT_STORE;

@@ -33,16 +33,16 @@ FLOORS = {
     # The development corpus (issue 14's targets: locked recall >= 97%, hard >= 85%,
     # thread >= 95%, false positives <= 2%). These floors guard what is reached.
     "tune": [
-        ("recall all", "recall", None, 0.71),
-        ("recall hard", "recall", "hard", 0.55),
-        ("recall thread", "recall", "thread", 0.74),
-        ("false positives all clean outbound", "fp", None, 0.15),
+        ("recall all", "recall", None, 0.82),
+        ("recall hard", "recall", "hard", 0.67),
+        ("recall thread", "recall", "thread", 0.78),
+        ("false positives all clean outbound", "fp", None, 0.05),
     ],
     "locked": [
-        ("recall all", "recall", None, 0.66),
-        ("recall hard", "recall", "hard", 0.46),
-        ("recall thread", "recall", "thread", 0.65),
-        ("false positives all clean outbound", "fp", None, 0.27),
+        ("recall all", "recall", None, 0.70),
+        ("recall hard", "recall", "hard", 0.44),
+        ("recall thread", "recall", "thread", 0.69),
+        ("false positives all clean outbound", "fp", None, 0.14),
     ],
 }
 

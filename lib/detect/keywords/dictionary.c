@@ -60,6 +60,9 @@ fkw_dict_free(struct fkw_dict *d)
 		free(d->e[i].term);
 	}
 	fkw_set_free(d->exclude);
+	fkw_set_free(d->names);
+	fkw_set_free(d->names_pair);
+	fkw_set_free(d->person_words);
 	fkw_set_free(d->stop);
 	free(d->e);
 	fkw_engine_free(d->hs);
@@ -97,14 +100,14 @@ push_entry(struct fkw_dict *d, struct kw_entry *e)
 }
 
 static int
-push_exclude(struct fkw_dict *d, const char *w, size_t n)
+push_word(struct fkw_set *set, const char *w, size_t n)
 {
 	char *low = lower_dup(w, n);
 	int rc;
 
 	if (low == NULL)
 		return -1;
-	rc = fkw_set_add(d->exclude, low, strlen(low));
+	rc = fkw_set_add(set, low, strlen(low));
 	free(low);
 	return rc;
 }
@@ -191,9 +194,15 @@ load_file(struct fkw_dict *d, const char *dir, const char *file, int cat, int op
 			p++;
 		if (*p == '\0')
 			continue;
-		if (cat == FCAT_COUNT) {
-			if (push_exclude(d, p, strlen(p)) < 0)
+		if (cat == LIST_EXCLUDE || cat == LIST_NAMES) {
+			/* "per +": a name that is also a word counts only with a surname */
+			size_t wl = strcspn(p, " \t");
+			int pair = cat == LIST_NAMES && strchr(p + wl, '+') != NULL;
+			if (push_word(cat == LIST_EXCLUDE ? d->exclude : pair ? d->names_pair : d->names,
+			    p, cat == LIST_NAMES ? wl : strlen(p)) < 0)
 				goto oom;
+			if (cat == LIST_NAMES)
+				d->nnames++;
 			continue;
 		}
 		struct kw_entry e;
@@ -417,9 +426,27 @@ build_one(struct fkw_dict *d, enum lits_kind kind, struct fkw_engine **h, const 
 	return rc;
 }
 
+/* One-word person entries as a set: the first-person check asks whether a
+ * sentence names anyone besides the writer. */
+static int
+build_person_words(struct fkw_dict *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct kw_entry *e = &d->e[i];
+		if (e->cat == KW_PERSON && e->nw == 1 && !e->w[0].pre && !e->w[0].suf &&
+		    fkw_set_add(d->person_words, e->w[0].w, e->w[0].len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 {
+	if (build_person_words(d) < 0) {
+		snprintf(err, errlen, "%s:0: out of memory", dir);
+		return -1;
+	}
 	pick_anchors(d);
 	if (build_one(d, LITS_CATEGORY, &d->hs, dir, err, errlen) < 0 ||
 	    build_one(d, LITS_PERSON, &d->hs_person, dir, err, errlen) < 0)
@@ -441,7 +468,8 @@ fkw_dict_load(const char *dir, char *err, size_t errlen)
 {
 	struct fkw_dict *d = calloc(1, sizeof(*d));
 
-	if (d == NULL || (d->exclude = fkw_set_new()) == NULL ||
+	if (d == NULL || (d->exclude = fkw_set_new()) == NULL || (d->names = fkw_set_new()) == NULL ||
+	    (d->names_pair = fkw_set_new()) == NULL || (d->person_words = fkw_set_new()) == NULL ||
 	    (d->stop = fkw_set_new()) == NULL || build_stop(d) < 0) {
 		fkw_dict_free(d);
 		snprintf(err, errlen, "%s:0: out of memory", dir);
@@ -450,7 +478,8 @@ fkw_dict_load(const char *dir, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		if (load_file(d, dir, lists[i].file, lists[i].cat, 0, err, errlen) < 0)
 			goto fail;
-	if (load_file(d, dir, "exclude.txt", FCAT_COUNT, 1, err, errlen) < 0)
+	if (load_file(d, dir, "exclude.txt", LIST_EXCLUDE, 1, err, errlen) < 0 ||
+	    load_file(d, dir, "names.txt", LIST_NAMES, 1, err, errlen) < 0)
 		goto fail;
 	if (build_engine(d, dir, err, errlen) < 0)
 		goto fail;

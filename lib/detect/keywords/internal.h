@@ -10,6 +10,8 @@
 
 #define KW_MAX_WORDS 6
 #define KW_PERSON (-1)
+#define LIST_EXCLUDE 100   /* load_file: exclude.txt */
+#define LIST_NAMES 101     /* load_file: names.txt */
 
 struct kw_word {
 	char *w;          /* lower-case UTF-8 */
@@ -32,6 +34,10 @@ struct fkw_dict {
 	size_t n, cap;
 	struct fkw_set *exclude;   /* exclude.txt, lower-cased */
 	struct fkw_set *stop;      /* words that are never half of a name pair */
+	struct fkw_set *names;     /* names.txt: given names, lower-cased */
+	struct fkw_set *names_pair;  /* names.txt "per +": only with a surname */
+	struct fkw_set *person_words;  /* one-word entries of person.txt */
+	size_t nnames;             /* 0: no names.txt, any capitalised pair is a name */
 	struct fkw_engine *hs;         /* category and disclaimer anchors: every segment */
 	struct fkw_engine *hs_person;  /* person anchors: in windows that could count */
 	size_t *disc_off;         /* per disclaimer phrase (id d->n + i): its anchor's offset */

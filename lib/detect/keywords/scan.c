@@ -5,6 +5,7 @@
  * window of a category word. Results equal a full tokenisation's. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ struct hit {
 
 struct scan {
 	const struct fkw_dict *d;
+	const char *self;  /* sender's and addressees' display names, lower-cased */
+	int own;           /* the member's own words: first person is the member */
 	const char *orig;  /* the segment text, len bytes */
 	const char *cb;    /* " " + canon(orig) + " " */
 	size_t len;
@@ -150,9 +153,10 @@ capitalised(const struct scan *sc, struct fkw_tok_word t)
 	    !(t.len > 1 && ftext_is_upper((unsigned char)sc->orig[t.s]));
 }
 
-/* "Anne Holm", "Per V.": two capitalised words, close, not stop words. */
+/* "Anne Holm", "Per V.": two capitalised words, close, not stop words.
+ * The rule when IT ships no names.txt. */
 static int
-name_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
+any_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
 {
 	size_t bo = b.s - 1;
 
@@ -162,6 +166,94 @@ name_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
 	    !fkw_set_has(sc->d->stop, sc->cb + a.s, a.len) &&
 	    !fkw_set_has(sc->d->stop, sc->cb + b.s, b.len) &&
 	    !excluded(sc, a) && !excluded(sc, b);
+}
+
+/* Words after which a name is the addressee or the writer, not the case:
+ * greetings and sign-offs ("Hej Per", "Mvh Karen"), and the header lines of
+ * a quoted mail ("Til: Hanne Holm"). */
+static const char *const greet[] = {
+	"hej", "kære", "hi", "dear", "hello", "hejsa", "goddag", "kaere", "hilsen", "hilsner",
+	"mvh", "vh", "kh", "bh", "knus", "regards", "cheers", "wishes", NULL
+};
+static const char *const fields[] = { "til", "fra", "from", "to", "cc", "sendt", "sent", NULL };
+
+static int
+word_in(const struct scan *sc, struct fkw_tok_word t, const char *const *list)
+{
+	for (size_t i = 0; t.len && list[i]; i++)
+		if (t.len == strlen(list[i]) && memcmp(sc->cb + t.s, list[i], t.len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+greeted(struct scan *sc, struct fkw_tok_word a)
+{
+	struct fkw_tok_word p = fkw_tok_prev(&sc->tk, a);
+	size_t after = p.s - 1 + p.len;
+
+	return word_in(sc, p, greet) ||
+	    (word_in(sc, p, fields) && after < sc->len && sc->orig[after] == ':');
+}
+
+/* The sender's or an addressee's own given name: a member writing about
+ * herself, signing, or talking to the person she writes to. */
+static int
+self_name(const struct scan *sc, struct fkw_tok_word a)
+{
+	const char *s = sc->self;
+
+	while (*s) {
+		size_t n = strcspn(s, " \t\"'");
+		if (n == a.len && memcmp(s, sc->cb + a.s, n) == 0)
+			return 1;
+		s += n;
+		s += strspn(s, " \t\"'");
+	}
+	return 0;
+}
+
+/* "Engvej 3", "Søbyvej 12": a capitalised street word and a house number. */
+static const char *const street[] = {
+	"vej", "gade", "stræde", "allé", "alle", "vænget", "plads", "torv", "bakken", "toften",
+	"road", "street", NULL
+};
+
+static int
+address(struct scan *sc, struct fkw_tok_word a)
+{
+	size_t end = a.s - 1 + a.len;
+
+	if (end + 1 >= sc->len || sc->orig[end] != ' ' || sc->orig[end + 1] < '1' ||
+	    sc->orig[end + 1] > '9')
+		return 0;
+	for (size_t i = 0; street[i]; i++) {
+		size_t n = strlen(street[i]);
+		if (a.len > n && memcmp(sc->cb + a.s + a.len - n, street[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A named individual at a: a given name from names.txt ("Karin", "Per
+ * Hansen") that is not the greeting's addressee, or a street address.
+ * Capitalised pairs that are not names ("Danmarks Statistik", "Region
+ * Syddanmark") point at nobody. Without names.txt, any capitalised pair. */
+static int
+name_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
+{
+	if (sc->d->nnames == 0)
+		return any_pair(sc, a, b);
+	if (a.len < 2 || !capitalised(sc, a) || excluded(sc, a))
+		return 0;
+	if (address(sc, a))
+		return 1;
+	if (greeted(sc, a) || self_name(sc, a))
+		return 0;
+	if (fkw_set_has(sc->d->names_pair, sc->cb + a.s, a.len))
+		return b.len > 0 && capitalised(sc, b) && b.s - (a.s + a.len) <= 2 &&
+		    !fkw_set_has(sc->d->stop, sc->cb + b.s, b.len) && !excluded(sc, b);
+	return fkw_set_has(sc->d->names, sc->cb + a.s, a.len);
 }
 
 /* Does entry e start at token first? */
@@ -234,6 +326,33 @@ holds(struct scan *sc, const struct kw_entry *e, size_t at, size_t hint, struct 
 	return k == e->anchor && entry_at(sc, e, *first);
 }
 
+/* "42 anbringelser", "antal sigtede", "many patients": a count or a
+ * quantifier before the term speaks of a group, not of one person. */
+static const char *const quantifiers[] = {
+	"antal", "antallet", "alle", "mange", "flere", "nogle", "samtlige", "disse", "procent",
+	"andelen", "halvdelen", "number", "many", "all", "several", "most", "percent", NULL
+};
+static const char *const of[] = { "af", "of", NULL };
+
+static int
+aggregate(struct scan *sc, struct fkw_tok_word first)
+{
+	size_t p = first.s - 1;     /* orig index of the term's first byte */
+	struct fkw_tok_word prev;
+
+	/* One blank: a table's cells ("84\tdemens") are not a count. Not before
+	 * a verb phrase: "sønnen på 24 er indlagt" is one person. */
+	if (p > 0 && sc->orig[p - 1] == ' ')
+		p--;
+	if (first.len >= 4 && p > 0 &&
+	    ((sc->orig[p - 1] >= '0' && sc->orig[p - 1] <= '9') || sc->orig[p - 1] == '%'))
+		return 1;
+	prev = fkw_tok_prev(&sc->tk, first);
+	if (word_in(sc, prev, of))     /* "antallet af sigtede", "number of patients" */
+		prev = fkw_tok_prev(&sc->tk, prev);
+	return word_in(sc, prev, quantifiers);
+}
+
 /* Raw engine hits r[from..] -> checked hits (appended) with their token
  * index, counted only for the hits that hold: most raw hits are a root
  * inside a longer word. Without the token array from must be 0. */
@@ -249,7 +368,7 @@ check_raw(struct scan *sc, size_t from)
 		struct fkw_tok_word t, first;
 		int ok = holds(sc, e, sc->r[i].at, hint, &t, &first);
 		hint = t.k;
-		if (!ok)
+		if (!ok || aggregate(sc, first))
 			continue;
 		if (sc->tk.nt) {
 			idx = t.k;
@@ -435,12 +554,27 @@ window_sum(struct scan *sc, size_t a, size_t window, const char **top)
 	return sum;
 }
 
+/* Who a window is about, for --explain: never the name itself. */
+static void
+person_label(const struct scan *sc, int cpr_seen, size_t p, char *out, size_t n)
+{
+	if (cpr_seen)
+		snprintf(out, n, "cpr number or body");
+	else if (p < sc->nh && sc->h[p].entry < 0)
+		snprintf(out, n, "name");
+	else if (p < sc->nh)
+		snprintf(out, n, "word: %s", sc->d->e[sc->h[p].entry].term);
+	else
+		out[0] = '\0';
+}
+
 /* The best window score of each category (best[cat - FCAT_HEALTH], zeroed
- * by the caller) and its strongest term. Hits come in token order, so the
- * first person in reach is followed with one index, not searched for each. */
+ * by the caller), its strongest term and its person. Hits come in token
+ * order, so the first person in reach is followed with one index, not
+ * searched for each. */
 static void
 window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
-    const char **term)
+    const char **term, char (*who)[48])
 {
 	size_t p = 0;
 
@@ -459,6 +593,7 @@ window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
 		if (sum > best[cat - FCAT_HEALTH]) {
 			best[cat - FCAT_HEALTH] = sum;
 			term[cat - FCAT_HEALTH] = top;
+			person_label(sc, cpr_seen, p, who[cat - FCAT_HEALTH], sizeof(who[0]));
 		}
 	}
 }
@@ -486,6 +621,80 @@ drop_signed(struct scan *sc)
 		if (!out)
 			sc->h[n++] = sc->h[i];
 	}
+	sc->nh = n;
+}
+
+/* ---- the writer's own matters ---- */
+
+static const char *const first_person[] = {
+	"jeg", "mig", "min", "mit", "mine", "my", "me", "myself", NULL
+};
+
+static int
+sentence_end(int ch)
+{
+	return ch == '.' || ch == '!' || ch == '?' || ch == ';';
+}
+
+/* The sentence around orig[p]: back and forth to an end mark or an empty
+ * line, at most 400 bytes each way. */
+static void
+sentence(const struct scan *sc, size_t p, size_t *s, size_t *e)
+{
+	size_t a = p, b = p, lim = 400;
+
+	while (a > 0 && p - a < lim && !sentence_end(sc->orig[a - 1]) &&
+	    !(sc->orig[a - 1] == '\n' && a > 1 && (sc->orig[a - 2] == '\n' ||
+	    (sc->orig[a - 2] == '\r' && a > 2 && sc->orig[a - 3] == '\n'))))
+		a--;
+	while (b < sc->len && b - p < lim && !sentence_end(sc->orig[b]) &&
+	    !(sc->orig[b] == '\n' && b + 1 < sc->len && (sc->orig[b + 1] == '\n' ||
+	    sc->orig[b + 1] == '\r')))
+		b++;
+	*s = a;
+	*e = b;
+}
+
+/* The hit is said of the writer ("jeg er blevet opereret", "min kræft",
+ * "my cancer": a first-person word at most four words before it, or
+ * opening its sentence) and its
+ * sentence names nobody else (no person word, no name): the member's own
+ * matters, which are not confidential information about a citizen. */
+static int
+about_writer(struct scan *sc, const struct hit *h)
+{
+	size_t s, e, q;
+	struct fkw_tok_word t, first = fkw_tok_of(&sc->tk, h->off, 0);
+	int me = 0, k = 0;
+
+	for (t = fkw_tok_prev(&sc->tk, first); t.len && k < 4 && !me; t = fkw_tok_prev(&sc->tk, t), k++)
+		me = word_in(sc, t, first_person);
+	sentence(sc, h->off - 1, &s, &e);
+	for (q = s + 1; q <= e && sc->cb[q] == ' '; q++)
+		;
+	/* or the sentence opens with the writer: "Jeg bliver opereret, og
+	 * derefter venter strålebehandling" */
+	if (!me && q <= e)
+		me = word_in(sc, fkw_tok_of(&sc->tk, q, 0), first_person);
+	if (!me)
+		return 0;
+	for (t = q <= e ? fkw_tok_of(&sc->tk, q, 0) : first; q <= e && t.len && t.s <= e;
+	    t = fkw_tok_next(&sc->tk, t))
+		if (fkw_set_has(sc->d->person_words, sc->cb + t.s, t.len) ||
+		    name_pair(sc, t, fkw_tok_next(&sc->tk, t)))
+			return 0;
+	return 1;
+}
+
+static void
+drop_writer(struct scan *sc)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sc->nh; i++)
+		if (sc->h[i].entry < 0 || sc->d->e[sc->h[i].entry].cat == KW_PERSON ||
+		    !about_writer(sc, &sc->h[i]))
+			sc->h[n++] = sc->h[i];
 	sc->nh = n;
 }
 
@@ -590,7 +799,7 @@ on_person(size_t at, size_t entry, void *arg)
 	struct fkw_tok_word t, first;
 	size_t idx;
 
-	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first))
+	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first) || aggregate(sc, first))
 		return 0;
 	pw->hint = t.k;
 	idx = t.k - e->anchor;
@@ -650,6 +859,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	size_t window = (size_t)c->kw.window;
 	int best[FCAT_PRIVATE - FCAT_HEALTH + 1] = { 0 };
 	const char *term[FCAT_PRIVATE - FCAT_HEALTH + 1] = { NULL };
+	char who[FCAT_PRIVATE - FCAT_HEALTH + 1][48] = { "" };
 
 	if (main_pass(sc) < 0)
 		return -1;
@@ -667,6 +877,8 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	if (fkw_tok_build(&sc->tk) < 0 || find_signature(sc) < 0)
 		return -1;
 	drop_signed(sc);
+	if (!person_given && sc->own)
+		drop_writer(sc);
 	if (!person_given) {
 		if (pairs_near(sc, window) < 0)
 			return -1;
@@ -675,13 +887,16 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 			return -1;
 		sort_hits(sc);
 	}
-	window_scores(sc, window, person_given, best, term);
+	window_scores(sc, window, person_given, best, term, who);
 	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
 		int s = best[cat - FCAT_HEALTH];
-		if (s >= c->kw.threshold &&
-		    ffindings_add(out, "keywords", (enum fcat)cat, where,
-			s * 100 / (c->kw.threshold * 2), term[cat - FCAT_HEALTH]) < 0)
+		if (s < c->kw.threshold)
+			continue;
+		if (ffindings_add(out, "keywords", (enum fcat)cat, where,
+		    s * 100 / (c->kw.threshold * 2), term[cat - FCAT_HEALTH]) < 0)
 			return -1;
+		fstrlcpy(out->v[out->n - 1].person, who[cat - FCAT_HEALTH][0] ? who[cat - FCAT_HEALTH] :
+		    "named in the body", sizeof(out->v[0].person));
 	}
 	return 0;
 }
@@ -703,14 +918,16 @@ persons_anywhere(struct scan *sc, int *person)
  * wanted) receives whether the segment names or points at a person at all.
  * cb is scratch space of at least g->len + 2 bytes. */
 static int
-scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int *person,
-    struct ffindings *out, char *cb)
+scan_segment(const struct fconf *c, const char *self, int own, const struct fseg *g,
+    int person_given, int *person, struct ffindings *out, char *cb)
 {
 	struct scan sc;
 	int rc = 0;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.d = c->kw.dict;
+	sc.self = self;
+	sc.own = own && (g->where == FWHERE_BODY || g->where == FWHERE_SUBJECT);
 	sc.orig = g->text;
 	sc.cb = cb;
 	sc.len = g->len;
@@ -735,12 +952,13 @@ scan_segment(const struct fconf *c, const struct fseg *g, int person_given, int 
 
 /* Does any body segment name a person? Asked only when a subject needs it. */
 static int
-body_person(const struct fconf *c, const struct fmsg *m, char *cb, int *person)
+body_person(const struct fconf *c, const char *self, const struct fmsg *m, char *cb,
+    int *person)
 {
 	*person = 0;
 	for (size_t i = 0; i < m->segs.n && !*person; i++)
 		if (m->segs.v[i].where == FWHERE_BODY &&
-		    scan_segment(c, &m->segs.v[i], 1, person, NULL, cb) < 0)
+		    scan_segment(c, self, m->by_member, &m->segs.v[i], 1, person, NULL, cb) < 0)
 			return -1;
 	return 0;
 }
@@ -749,8 +967,8 @@ body_person(const struct fconf *c, const struct fmsg *m, char *cb, int *person)
  * ("Per V. har fået kræft" / "Han vil ikke ..."), so they are scanned last,
  * and the body is searched for a person only when a subject needs one. */
 static int
-scan_subjects(const struct fconf *c, const struct fmsg *m, int cpr_seen, char *cb,
-    struct ffindings *out)
+scan_subjects(const struct fconf *c, const char *self, const struct fmsg *m, int cpr_seen,
+    char *cb, struct ffindings *out)
 {
 	int person = -1;
 
@@ -763,17 +981,17 @@ scan_subjects(const struct fconf *c, const struct fmsg *m, int cpr_seen, char *c
 			continue;
 		if (!cpr_seen && person < 0) {
 			/* Without a person in reach nothing can count: look first. */
-			rc = scan_segment(c, g, 1, NULL, &probe, cb);
+			rc = scan_segment(c, self, m->by_member, g, 1, NULL, &probe, cb);
 			found = probe.n;
 			ffindings_free(&probe);
 			if (rc < 0)
 				return -1;
 			if (found == 0)
 				continue;
-			if (body_person(c, m, cb, &person) < 0)
+			if (body_person(c, self, m, cb, &person) < 0)
 				return -1;
 		}
-		if (scan_segment(c, g, cpr_seen || person > 0, NULL, out, cb) < 0)
+		if (scan_segment(c, self, m->by_member, g, cpr_seen || person > 0, NULL, out, cb) < 0)
 			return -1;
 	}
 	return 0;
@@ -783,9 +1001,16 @@ int
 fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 {
 	int cpr_seen = (ffindings_cats(out) >> FCAT_CPR) & 1, rc = 0;
-	size_t max = 0;
+	char self[sizeof(m->from_name) + sizeof(m->to_names) + 1];
+	size_t max = 0, n1 = strlen(m->from_name), n2 = strlen(m->to_names);
 	char *cb;
 
+	/* The sender's and the addressees' names, lower-cased (ftext_canon
+	 * keeps the length, every non-letter a blank). */
+	ftext_canon(self, m->from_name, n1);
+	self[n1] = ' ';
+	ftext_canon(self + n1 + 1, m->to_names, n2);
+	self[n1 + 1 + n2] = '\0';
 	if (!c->kw.enabled || c->kw.dict == NULL)
 		return 0;
 	for (size_t i = 0; i < m->segs.n; i++)
@@ -795,9 +1020,9 @@ fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 		return -1;
 	for (size_t i = 0; rc == 0 && i < m->segs.n; i++)
 		if (m->segs.v[i].where != FWHERE_SUBJECT)
-			rc = scan_segment(c, &m->segs.v[i], cpr_seen, NULL, out, cb);
+			rc = scan_segment(c, self, m->by_member, &m->segs.v[i], cpr_seen, NULL, out, cb);
 	if (rc == 0)
-		rc = scan_subjects(c, m, cpr_seen, cb, out);
+		rc = scan_subjects(c, self, m, cpr_seen, cb, out);
 	free(cb);
 	return rc;
 }

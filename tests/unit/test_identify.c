@@ -1,0 +1,129 @@
+/* test_identify: who a finding is about, with the shipped word lists
+ * (lib/detect/keywords/words). A health, social, criminal or private
+ * finding needs an identifiable individual tied to it; groups, statistics,
+ * the writer herself and the mail's own addressee are not one. Each case is
+ * a kind of mail, each written here, not taken from a corpus. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/message.h"
+#include "tfort.h"
+#include "tutil.h"
+
+static char *tmpdir;
+static struct fconf *conf;
+
+#define MAIL(from, to, subject, body) \
+	"From: " from "\r\nTo: " to "\r\nSubject: " subject "\r\n" \
+	"Message-ID: <t@bakkeby.dk>\r\nMIME-Version: 1.0\r\n" \
+	"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" body
+
+static const struct {
+	const char *name, *msg;
+	int confidential;
+} cases[] = {
+	{ "named citizen, everyday dementia words",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Lotte <lotte@gmail.com>", "Koret",
+	  "Hej Lotte\r\n\r\nVi har en i koret, Gerda Mikkelsen, som farer vild, når hun "
+	  "g\xc3\xa5r tur, og hun kan ikke kende sin s\xc3\xb8n mere.\r\n\r\nKram Anne\r\n"), 1 },
+	{ "a given name alone is a person",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Karin",
+	  "Hej Ole\r\n\r\nKarin er blevet tvangsindlagt p\xc3\xa5 psykiatrisk afdeling.\r\n"), 1 },
+	{ "a street address is a person",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Naboen",
+	  "Hej Ole\r\n\r\nLejeren p\xc3\xa5 Engvej 12 er sigtet for brandstiftelse.\r\n"), 1 },
+	{ "an organisation is not a name",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Tal",
+	  "Hej Ole\r\n\r\nIf\xc3\xb8lge Danmarks Statistik er tvangsindl\xc3\xa6ggelser "
+	  "og skizofreni steget i Region Syddanmark.\r\n"), 0 },
+	{ "the member's own illness",
+	  MAIL("Karina Dahl <kd@bakkeby.dk>", "J\xc3\xb8rgen <j@gmail.com>", "Mig",
+	  "K\xc3\xa6re J\xc3\xb8rgen\r\n\r\nJeg har f\xc3\xa5""et konstateret kr\xc3\xa6""ft "
+	  "og skal have kemo. Jeg er sygemeldt i seks uger.\r\n\r\nKarina\r\n"), 0 },
+	{ "the member writes about her father",
+	  MAIL("Karina Dahl <kd@bakkeby.dk>", "J\xc3\xb8rgen <j@gmail.com>", "Far",
+	  "K\xc3\xa6re J\xc3\xb8rgen\r\n\r\nMin far har f\xc3\xa5""et konstateret kr\xc3\xa6""ft "
+	  "og skal have kemo.\r\n"), 1 },
+	{ "the addressee is not the case",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Claus Bech <claus@gmail.com>", "M\xc3\xb8""de",
+	  "Jeg er indlagt med en blodprop.\r\n\r\nClaus, kan du tage m\xc3\xb8""det torsdag?\r\n"), 0 },
+	{ "counts and quantifiers are groups",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Kriminalitet",
+	  "Hej Ole\r\n\r\nAntallet af sigtede for spiritusk\xc3\xb8rsel steg til 58 sigtede, "
+	  "og 42 anbringelser blev besluttet.\r\n"), 0 },
+	{ "a labelled ten-digit number is not a CPR number",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Booking",
+	  "Hej Ole\r\n\r\nVores reservationsnr. er 2611262704, og group reservation no. "
+	  "2611262704 gælder til oktober.\r\n"), 0 },
+	{ "a bare number label keeps the CPR number",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
+	  "Nummer 140549-0389 her.\r\n"), 1 },
+};
+
+START_TEST(identify)
+{
+	const char *rcpt = "ole@gmail.com";
+	struct fpol_verdict v;
+
+	ck_assert_int_eq(tf_eval(conf, cases[_i].msg, strlen(cases[_i].msg), NULL, NULL, &rcpt, 1,
+	    &v), 0);
+	ck_assert_msg((v.cls != FCLASS_CLEAN) == cases[_i].confidential, "%s: class %s",
+	    cases[_i].name, fclass_name(v.cls));
+	/* Who it is about is said, and never a name. */
+	for (size_t i = 0; i < v.findings.n; i++)
+		if (strcmp(v.findings.v[i].detector, "keywords") == 0)
+			ck_assert(v.findings.v[i].person[0] != '\0');
+	fpol_verdict_free(&v);
+}
+END_TEST
+
+static void
+setup(void)
+{
+	char err[1024], *path;
+
+	tmpdir = tu_mkdtemp();
+	ck_assert_ptr_nonnull(tmpdir);
+	path = tu_write(tmpdir, "c.conf",
+	    "council = { senders = [ \"*@bakkeby.dk\" ]; };\n"
+	    "internal_domains = [ \"bakkeby.dk\" ];\n"
+	    "domains = ( { match = \"*\"; actions = [ \"reject\" ]; } );\n"
+	    "detectors = { keywords = { dir = \"" WORDS_DIR "\"; }; };\n"
+	    "store = { backend = \"none\"; };\n");
+	ck_assert_ptr_nonnull(path);
+	conf = fconf_load(path, WORDS_DIR, err, sizeof(err));
+	ck_assert_msg(conf != NULL, "%s", err);
+	free(path);
+}
+
+static void
+teardown(void)
+{
+	fconf_unref(conf);
+	tu_rmtree(tmpdir);
+	free(tmpdir);
+}
+
+int
+main(void)
+{
+	Suite *s = suite_create("identify");
+	TCase *tc = tcase_create("identify");
+	SRunner *sr;
+	int failed;
+
+	fmsg_global_init();
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, identify, 0, sizeof(cases) / sizeof(cases[0]));
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	fmsg_global_shutdown();
+	return failed ? 1 : 0;
+}
