@@ -26,6 +26,18 @@ static const char *const closed_words[] = {
 	"lukket punkt", "lukkede punkt", "lukkede punkter", "lukket møde", "lukkede møde",
 	"closed session", NULL
 };
+/* Running text in which a person marks the content confidential. Not the
+ * language of agreements ("shall treat as confidential"), and not "er
+ * fortrolig med" (is familiar with). */
+static const char *const running_words[] = {
+	"behandles fortroligt", "behandles som lukket punkt", "behandles som fortroligt",
+	"holdes fortroligt", "er fortroligt", "er strengt fortroligt",
+	"må ikke videregives", "må ikke deles", "må ikke sendes videre", "ikke sige videre",
+	"ikke sige det videre", "ikke fortælle det videre", "ikke fortælle videre",
+	"bliver mellem os", "bliver imellem os", "hold det for dig selv",
+	"this is confidential", "keep this confidential", "keep it confidential",
+	"between you and me", "keep this between", NULL
+};
 static const char *const decided_words[] = {
 	"besluttede", "vedtog", "stemte", "godkendte", "blev enige", "blev vedtaget",
 	"blev besluttet", "decided", "voted", NULL
@@ -51,6 +63,41 @@ whole_at(const char *s, size_t len, size_t p, size_t wl)
 	return !ftext_is_letter(after) && !ftext_is_letter(before);
 }
 
+/* The word that ends before p (letters only), lower-cased into w. */
+static size_t
+word_before(const char *s, size_t p, char *w, size_t wn)
+{
+	size_t e = p, b, n;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == ':' || s[e - 1] == '-'))
+		e--;
+	for (b = e; b > 0 && e - b < wn - 1 && (isalpha((unsigned char)s[b - 1]) ||
+	    (unsigned char)s[b - 1] >= 0x80); b--)
+		;
+	n = e - b;
+	for (size_t i = 0; i < n; i++)
+		w[i] = (char)tolower((unsigned char)s[b + i]);
+	w[n] = '\0';
+	return b;
+}
+
+/* "Ikke fortroligt", "ikke længere fortroligt", "not confidential": a
+ * person saying the opposite of a marking. */
+static int
+negated(const char *s, size_t p)
+{
+	static const char *const neg[] = { "ikke", "not", "ej", "intet", "ingen", "non", NULL };
+	char w[16];
+	size_t b = word_before(s, p, w, sizeof(w));
+
+	if (strcmp(w, "længere") == 0 || strcmp(w, "longer") == 0 || strcmp(w, "mere") == 0)
+		word_before(s, b, w, sizeof(w));
+	for (size_t i = 0; neg[i]; i++)
+		if (strcmp(w, neg[i]) == 0)
+			return 1;
+	return strcmp(w, "no") == 0;
+}
+
 static int
 find_word(const char *s, size_t len, const char *w, int ci, size_t from, size_t to)
 {
@@ -58,7 +105,7 @@ find_word(const char *s, size_t len, const char *w, int ci, size_t from, size_t 
 
 	for (size_t p = from; p + wl <= to && p + wl <= len; p++) {
 		int eq = ci ? strncasecmp(s + p, w, wl) == 0 : memcmp(s + p, w, wl) == 0;
-		if (eq && whole_at(s, len, p, wl))
+		if (eq && whole_at(s, len, p, wl) && !negated(s, p))
 			return (int)p;
 	}
 	return -1;
@@ -77,12 +124,26 @@ para_end(const char *s, size_t len, size_t p)
 	return e ? (size_t)(e - s) : len;
 }
 
+/* A line of a numbered list: "12. ", "12) ", "Punkt 12". */
+static int
+numbered(const char *s, size_t ls, size_t le)
+{
+	while (ls < le && (s[ls] == ' ' || s[ls] == '\t'))
+		ls++;
+	return ls < le && isdigit((unsigned char)s[ls]);
+}
+
 /* A heading: the marking opens the line and ends it or is followed by ':'/'-'
  * and more text ("Lukket punkt 12: ..."). */
 static int
 heading_line(const char *s, size_t len, size_t ls, size_t le)
 {
-	while (ls < le && (s[ls] == ' ' || s[ls] == '\t' || s[ls] == '*' || s[ls] == '['))
+	/* "11. Lukket punkt: Ejendomshandel": an item's title in a numbered
+	 * agenda tells nothing; its outcome is closed_item_told's. */
+	if (numbered(s, ls, le))
+		return 0;
+	while (ls < le && (s[ls] == ' ' || s[ls] == '\t' || s[ls] == '*' || s[ls] == '[' ||
+	    isdigit((unsigned char)s[ls]) || s[ls] == '.' || s[ls] == ')'))
 		ls++;
 	for (size_t i = 0; heading_words[i]; i++) {
 		size_t wl = strlen(heading_words[i]);
@@ -167,7 +228,8 @@ scan_lines(const struct fconf *c, const struct fseg *g, const struct fsig *sig,
 			hit = heading_line(s, len, ls, le);
 			for (size_t i = 0; !hit && caps_words[i]; i++)
 				hit = find_word(s, len, caps_words[i], 0, ls, le) >= 0;
-			if (!hit && closed_item_told(s, len, ls, le)) {
+			if (!hit && (closed_item_told(s, len, ls, le) ||
+			    any_word(s, len, running_words, ls, le))) {
 				hit = 1;
 				conf = 70;
 			}

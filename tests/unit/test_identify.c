@@ -1,4 +1,5 @@
-/* test_identify: who a finding is about, with the shipped word lists
+/* test_identify: who a finding is about, and what a marking is, with the
+ * shipped word lists
  * (lib/detect/keywords/words). A health, social, criminal or private
  * finding needs an identifiable individual tied to it; groups, statistics,
  * the writer herself and the mail's own addressee are not one. Each case is
@@ -59,6 +60,20 @@ static const struct {
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Booking",
 	  "Hej Ole\r\n\r\nVores reservationsnr. er 2611262704, og group reservation no. "
 	  "2611262704 gælder til oktober.\r\n"), 0 },
+	{ "markings: 'Ikke fortroligt' is not one",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Ikke fortroligt: referat",
+	  "Hej Ole\r\n\r\nReferatet er ikke l\xc3\xa6ngere fortroligt.\r\n"), 0 },
+	{ "markings: said in running text",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Grunden",
+	  "Hej Ole\r\n\r\nPrisen p\xc3\xa5 grunden skal behandles som lukket punkt, "
+	  "s\xc3\xa5 det m\xc3\xa5 ikke videregives.\r\n"), 1 },
+	{ "markings: an agenda item's title tells nothing",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Dagsorden",
+	  "Hej Ole\r\n\r\n10. Budget 2027\r\n11. Lukket punkt: Ejendomshandel\r\n"
+	  "12. Eventuelt\r\n"), 0 },
+	{ "markings: 'fortrolig med' is familiar with",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Erkl\xc3\xa6ringen",
+	  "Hej Ole\r\n\r\nJeg er fortrolig med den slags erkl\xc3\xa6ringer.\r\n"), 0 },
 	{ "a bare number label keeps the CPR number",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
 	  "Nummer 140549-0389 her.\r\n"), 1 },
