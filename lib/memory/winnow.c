@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/signoff.h"
 #include "base/buffer.h"
 #include "base/text.h"
 #include "memory/winnow.h"
@@ -329,19 +330,40 @@ grams(const char *s, size_t len, struct ffps *out)
 	return rc;
 }
 
+/* The text without the signatures and disclaimers that analyse/signoff.c
+ * finds (the same knowledge as the detectors'): blanked, lines kept. */
+static int
+without_signoffs(const char *text, size_t len, struct fbuf *out)
+{
+	struct fsig sig = { NULL, 0, 0 };
+	int rc;
+
+	fsignoff_find(text, len, &sig);
+	rc = fbuf_add(out, text, len);
+	for (size_t i = 0; rc == 0 && i < sig.n; i++)
+		for (size_t k = sig.r[i].s; k < sig.r[i].e && k < out->len; k++)
+			if (out->data[k] != '\n')
+				out->data[k] = ' ';
+	fsignoff_free(&sig);
+	return rc;
+}
+
 int
 fwin_fingerprints(const char *text, size_t len, struct ffps *out)
 {
-	struct fbuf cleaned, norm;
+	struct fbuf cleaned, norm, plain;
 	int rc = -1;
 
 	fbuf_init(&cleaned, 0);
 	fbuf_init(&norm, 0);
-	if (fwin_clean(text, len, &cleaned) == 0 &&
+	fbuf_init(&plain, 0);
+	if (without_signoffs(text, len, &plain) == 0 &&
+	    fwin_clean(fbuf_str(&plain), plain.len, &cleaned) == 0 &&
 	    fwin_normalise(fbuf_str(&cleaned), cleaned.len, &norm) == 0)
 		rc = grams(fbuf_str(&norm), norm.len, out);
 	fbuf_free(&cleaned);
 	fbuf_free(&norm);
+	fbuf_free(&plain);
 	return rc;
 }
 
