@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,24 @@ int
 fca_missing(const char *dir)
 {
 	return access(dir, F_OK) != 0 && errno == ENOENT;
+}
+
+int
+fca_ensure_dir(const struct fconf *c, const char *dir, const char *what)
+{
+	struct passwd *pw = c->user[0] ? getpwnam(c->user) : NULL;
+
+	if (!fca_missing(dir))
+		return 0;
+	if (mkdir(dir, 0700) < 0 ||
+	    (pw && geteuid() == 0 && chown(dir, pw->pw_uid, pw->pw_gid) < 0)) {
+		fprintf(stderr, "fortrolig-certs: cannot create %s %s: %s\n", what, dir,
+		    strerror(errno));
+		return -1;
+	}
+	printf("created %s %s (mode 0700%s%s)\n", what, dir, pw ? ", owner " : "",
+	    pw ? c->user : "");
+	return 0;
 }
 
 void

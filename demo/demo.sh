@@ -4,7 +4,8 @@
 # nothing left running).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+export FORTROLIG_BUILD="$top/_build/demo"
 "$top/scripts/bootstrap.sh"
-export MILTER="$top/_build/milter/fortrolig-milter"
+export MILTER="$FORTROLIG_BUILD/milter/fortrolig-milter"
 export WORDS="$top/lib/detect/keywords/words"
 exec "$top/demo/run-demo.sh" "$@"

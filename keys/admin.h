@@ -38,6 +38,9 @@ int fca_fpr_eq(const char *fpr, const char *what);
 /* A store directory that does not exist: list, expiring and remove skip
  * it (a site may use only one kind); import reports it. */
 int fca_missing(const char *dir);
+/* Creates a missing store directory, mode 0700, owned by the milter user.
+ * 0, or -1 (said on stderr). */
+int fca_ensure_dir(const struct fconf *c, const char *dir, const char *what);
 /* "2027-01-31", or "never" for 0. */
 void fca_date(time_t t, char *buf, size_t len);
 

@@ -97,12 +97,7 @@ fca_pgp_import(const struct fconf *c, const char *path)
 	gpgme_error_t e;
 	int r;
 
-	if (fca_missing(c->pgp.home)) {
-		fprintf(stderr, "fortrolig-certs: pgp.home %s does not exist (create it, mode "
-		    "0700, owned by the milter user)\n", c->pgp.home);
-		return FCA_ERR;
-	}
-	if ((ctx = open_home(c)) == NULL)
+	if (fca_ensure_dir(c, c->pgp.home, "pgp.home") < 0 || (ctx = open_home(c)) == NULL)
 		return FCA_ERR;
 	if ((e = gpgme_data_new_from_file(&d, path, 1)) != 0 ||
 	    (e = gpgme_op_import(ctx, d)) != 0) {

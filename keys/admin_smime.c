@@ -160,7 +160,7 @@ fca_smime_import(const struct fconf *c, const char *path)
 		sk_X509_pop_free(sk, X509_free);
 		return FCA_NO;
 	}
-	if ((st = open_store(c)) == NULL) {
+	if (fca_ensure_dir(c, c->smime.store, "smime.store") < 0 || (st = open_store(c)) == NULL) {
 		sk_X509_pop_free(sk, X509_free);
 		return FCA_ERR;
 	}

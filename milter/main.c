@@ -250,6 +250,10 @@ run(const struct fm_opts *o, struct fort_lib *lib)
 		flog(NULL, LOG_ERR, "cannot write %s: %s", o->pidfile, strerror(errno));
 		goto out;
 	}
+	if (fm_state_prepare(c, err, sizeof(err)) < 0) {
+		flog(NULL, LOG_ERR, "%s", err);
+		goto out;
+	}
 	if (fm_drop_privileges(c->user, err, sizeof(err)) < 0) {
 		flog(NULL, LOG_ERR, "%s", err);
 		goto out;
@@ -303,8 +307,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (o.check) {
-		printf("%s: configuration OK\n", o.conf);
+		struct fconf *c = fort_lib_conf(lib);
+		rc = fm_state_check(o.conf, c);
+		fconf_unref(c);
 		fort_lib_close(lib);
+		if (rc < 0)
+			return 1;
+		printf("%s: configuration OK\n", o.conf);
 		return 0;
 	}
 	rc = run(&o, lib);

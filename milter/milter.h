@@ -8,6 +8,13 @@ struct fort_lib;
 /* Registers the callbacks; lib must outlive smfi_main(). */
 int fm_register(struct fort_lib *lib);
 
+/* Missing state directories (key file, LMDB) for the run user, as root
+ * before the privilege drop. 0, or -1 with err. */
+int fm_state_prepare(const struct fconf *c, char *err, size_t errlen);
+/* -n: everything start-up needs, checked as the run user; each problem is
+ * printed as "conf: what, and how to fix it". 0 when there is none. */
+int fm_state_check(const char *conf, const struct fconf *c);
+
 /* Privilege drop: one function, and it fails hard. Returns 0 or -1 (message in err). */
 int fm_drop_privileges(const char *user, char *err, size_t errlen);
 /* A unix: socket is handed to the run user so it stays usable after the drop. */

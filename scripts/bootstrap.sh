@@ -1,6 +1,10 @@
 #!/bin/bash
-# Installs the Debian 12 packages fortrolig needs and builds it into _build/.
+# Installs the Debian 12 packages fortrolig needs and builds it.
 # Usage: scripts/bootstrap.sh [configure options...]   (run as root for apt-get)
+# The build goes to $FORTROLIG_BUILD (default _build/default). Each caller
+# keeps its own directory (the demo _build/demo, the tests _build/ci), and a
+# directory whose configure options change is rebuilt from scratch: make
+# does not rebuild objects whose flags changed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -38,10 +42,19 @@ install_packages() {
 }
 
 install_packages
+build=${FORTROLIG_BUILD:-$top/_build/default}
 cd "$top"
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
-mkdir -p _build
-cd _build
-../configure "$@" >configure.out 2>&1 || { cat configure.out; exit 1; }
+want="$*"
+if [ -d "$build" ] && [ "$(cat "$build/.configure-args" 2>/dev/null || echo '<none>')" != "$want" ]; then
+	echo "bootstrap: configure options changed: a clean build in $build"
+	rm -rf "$build"
+fi
+mkdir -p "$build"
+cd "$build"
+if [ ! -f Makefile ]; then
+	"$top/configure" "$@" >configure.out 2>&1 || { cat configure.out; exit 1; }
+	printf '%s' "$want" >.configure-args
+fi
 make -j"$(nproc)" >make.out 2>&1 || { cat make.out; exit 1; }
-echo "bootstrap: built in $top/_build"
+echo "bootstrap: built in $build"

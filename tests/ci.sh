@@ -3,8 +3,9 @@
 # ASan/UBSan and -Werror, then unit, miltertest, real-Postfix e2e and corpus.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+export FORTROLIG_BUILD="$top/_build/ci"
 "$top/scripts/bootstrap.sh" --enable-sanitizers --enable-werror
-cd "$top/_build"
+cd "$FORTROLIG_BUILD"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0

@@ -17,8 +17,6 @@
 #   MILTER     path to fortrolig-milter.  Default: $top_builddir/milter/...,
 #              $builddir/milter/..., else ../../milter/fortrolig-milter
 #              relative to this script.
-#   CORPUS     corpus directory (m001.eml ...).  Default /work/shared/corpus,
-#              else <repo>/../shared/corpus.
 #   WORDS      word-list directory.  Default <repo>/lib/detect/keywords/words.
 #   E2E_VERBOSE=1   progress notes;  E2E_KEEP=1  keep the temp dir;
 #   E2E_KEEP_ON_FAIL=1  keep it only when something failed.
@@ -50,12 +48,6 @@ if [ -z "${MILTER:-}" ]; then
 fi
 MILTER=$(abspath "$MILTER")
 
-if [ -z "${CORPUS:-}" ]; then
-    for cand in /work/shared/corpus "$top_src/../shared/corpus"; do
-        if [ -f "$cand/m001.eml" ]; then CORPUS=$cand; break; fi
-    done
-fi
-CORPUS=${CORPUS:-/work/shared/corpus}
 
 if [ -z "${WORDS:-}" ]; then
     for cand in ${srcdir:+"$srcdir/../../lib/detect/keywords/words"} "$top_src/lib/detect/keywords/words" \
@@ -109,10 +101,6 @@ e2e_before_cleanup() {
 
 if [ ! -x "$MILTER" ]; then
     check "fortrolig-milter binary exists ($MILTER)" false
-    finish || exit 1
-fi
-if [ ! -f "$CORPUS/m001.eml" ]; then
-    check "corpus found (CORPUS=$CORPUS)" false
     finish || exit 1
 fi
 
@@ -327,7 +315,7 @@ check "tls route: delivered over verified TLS (status=sent), stored copy has X-F
 postsuper -c "$SENDER" -d ALL >/dev/null 2>&1 || true
 
 # --- 3. clean mail passes unchanged
-CLEAN=$CORPUS/m001.eml
+CLEAN=$here/mail/clean.eml
 clean_mid=$(grep -i -m1 '^Message-ID:' "$CLEAN" | sed 's/^[^:]*:[[:space:]]*//' | tr -d '\r')
 clean_to=peter.kjaer71@gmail.com
 rc=0
@@ -345,7 +333,7 @@ t_clean_body() {
     cmp -s "$W/out/clean.body.orig" "$W/out/clean.body.got" ||
         { diag "$(diff "$W/out/clean.body.orig" "$W/out/clean.body.got" | head -n 20)"; return 1; }
 }
-check "clean corpus mail (m001) from a member is delivered with a byte-identical body" t_clean_body
+check "clean mail (tests/e2e/mail/clean.eml) from a member is delivered with a byte-identical body" t_clean_body
 
 t_clean_header() {
     local v
