@@ -7,5 +7,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export FORTROLIG_BUILD="$top/_build/demo"
 "$top/scripts/bootstrap.sh"
 export MILTER="$FORTROLIG_BUILD/milter/fortrolig-milter"
+export CERTS="$FORTROLIG_BUILD/cmd/fortrolig-certs"
 export WORDS="$top/lib/detect/keywords/words"
 exec "$top/demo/run-demo.sh" "$@"

@@ -1,13 +1,16 @@
 #!/bin/bash
 # demo/run-demo.sh - see fortrolig work, on this machine, in about half a minute.
 #
-# Starts, on 127.0.0.1 only and under one temporary directory:
+# Starts, on 127.0.0.1 only and under one temporary directory (after
+# importing one recipient's S/MIME certificate with fortrolig-certs):
 #   - a throwaway Postfix with fortrolig-milter in smtpd_milters (fail closed),
 #   - a plain receiver (smtp-sink) as its relayhost,
 #   - a second Postfix with STARTTLS as the receiver for the "tls" route,
 #   - fortrolig-milter itself (enforce mode, a contrib-like configuration),
 # sends the sample mails in demo/samples with swaks, prints what
-# happened to each one, and stops everything again by PID.
+# happened to each one (rejects, verified TLS, S/MIME that openssl cms
+# decrypts, and a trimmed reply to a learned mail that the thread memory
+# catches), and stops everything again by PID.
 #
 # It builds nothing: build the tree first (autoreconf -fi && ./configure && make).
 #
@@ -42,6 +45,10 @@ fi
 MILTER=${MILTER:-$top_src/milter/fortrolig-milter}
 [ -x "$MILTER" ] || { echo "fortrolig-milter not found at $MILTER: build first, or set MILTER=" >&2; exit 1; }
 MILTER=$(cd "$(dirname "$MILTER")" && pwd)/$(basename "$MILTER")
+CERTS=${CERTS:-$(dirname "$(dirname "$MILTER")")/cmd/fortrolig-certs}
+[ -x "$CERTS" ] || { echo "fortrolig-certs not found at $CERTS: set CERTS=" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=../tests/e2e/pki.sh
+. "$top_src/tests/e2e/pki.sh"
 
 # Sample mail shipped with the demo (fictional people and numbers).
 SAMPLE_DIR=${SAMPLE_DIR:-$here/samples}
@@ -81,13 +88,19 @@ internal_domains = [ "bakkeby.dk" ];
 # Confidential text only in a quoted earlier mail: ask for a new mail.
 quoted_action = "new-thread";
 
-# Per recipient domain, the first usable action wins.  smime/pgp are not
-# usable yet, so "*" ends in reject.  tls.example stands for a partner
-# (e.g. the region) that must be reached over verified TLS.
+# Per recipient domain, the first usable action wins: a recipient with a
+# certificate (imported with fortrolig-certs) gets S/MIME, others are
+# rejected.  tls.example stands for a partner (e.g. the region) that must
+# be reached over verified TLS.
 domains = (
   { match = "tls.example"; actions = [ "tls", "reject" ]; },
   { match = "*";           actions = [ "smime", "pgp", "reject" ]; }
 );
+smime = { store = "$W/milter/smime"; ca_file = "$W/pki/ca.pem"; };
+pgp = { home = "$W/milter/gnupg"; };
+# Thread memory: confidential mail to members is remembered (keyed hashes
+# only), so a reply to it is caught even with no keyword left.
+store = { backend = "lmdb"; path = "$W/milter/state/thread"; key_file = "$W/milter/state/thread.key"; };
 EOF
     if [ -d "$W/milter/words" ]; then
         echo "detectors = { keywords = { dir = \"$W/milter/words\"; }; };"
@@ -96,6 +109,14 @@ EOF
 chmod 644 "$CONF"
 
 echo "fortrolig demo: everything runs on 127.0.0.1 under $W"
+# A throwaway CA and one recipient certificate, imported as IT would.
+pki_init "$W/pki"
+pki_cert lars lars.berg@example.org enc rsa
+chmod -R a+rX "$W/pki"
+if ! out=$("$CERTS" -c "$CONF" import "$W/pki/lars.pem" 2>&1); then
+    echo "fortrolig-certs import failed:"; echo "$out"; exit 1
+fi
+echo "  fortrolig-certs import lars.pem: $(printf '%s' "$out" | grep -o 'imported.*' | head -n1)"
 if ! out=$("$MILTER" -n -c "$CONF" 2>&1); then
     echo "fortrolig-milter -n rejected the demo configuration:"; echo "$out"; exit 1
 fi
@@ -131,12 +152,20 @@ SAMPLES=(
     "cpr-health.eml|birgitte.sand@bakkeby.dk|visitation@tls.example|Same mail, to a domain whose rule is tls"
     "cpr-health.eml|birgitte.sand@bakkeby.dk|jens.hansen@bakkeby.dk|Same mail, to a colleague in bakkeby.dk"
     "criminal.eml|mikkel.dahl@bakkeby.dk|lb@bakkebyposten.dk|Named person 'sigtet for vold', to journalist"
+    "cpr-health.eml|birgitte.sand@bakkeby.dk|lars.berg@example.org|Same mail, to a recipient with an S/MIME cert"
     "sensitivity.eml|jonas.kragh@bakkeby.dk|frni@naesby.dk|Only header Sensitivity: Company-Confidential"
     "reply-quoted.eml|anne.holm@bakkeby.dk|peter.kjaer71@gmail.com|Reply quoting a confidential caseworker mail"
-    "citizen.eml|karina.thomsen@hotmail.dk|anne.holm@bakkeby.dk|A citizen writes to a member (not outbound)"
+    "citizen.eml|karina.thomsen@hotmail.dk|anne.holm@bakkeby.dk|A citizen writes to a member: learned"
+    "reply-trimmed.eml|anne.holm@bakkeby.dk|karina.thomsen@hotmail.dk|Reply to it, quote trimmed: no keyword left"
 )
+# the row whose delivered copy is decrypted below: the recipient with a certificate
+SMIME_ROW=0
+for i in "${!SAMPLES[@]}"; do
+    case ${SAMPLES[$i]} in *"|lars.berg@example.org|"*) SMIME_ROW=$((i + 1)) ;; esac
+done
 
 ROWS=()       # "n|file|desc|rcpt|smtp|outcome"
+DELIVERED=()  # per row number: the receiver's copy, if delivered
 DETAILS=()    # per row: verdict and reply text
 
 # first_reply_code OUT: the code of the first error reply, else 250 when queued.
@@ -173,6 +202,9 @@ demo_send() {
             outcome="accepted, not delivered yet"
             f=
         fi
+        if [ -n "$f" ] && e2e_header_values "$f" Content-Type | grep -q 'pkcs7-mime'; then
+            outcome="delivered S/MIME-encrypted"
+        fi
         if [ -n "$f" ]; then
             v=$(e2e_header_values "$f" X-Fortrolig | head -n1)
             r=$(e2e_header_values "$f" X-Fortrolig-Route | head -n1)
@@ -191,6 +223,7 @@ demo_send() {
         [ -n "$verdict" ] && verdict="milter log: $verdict"
     fi
     ROWS+=("$n|$file|$desc|$to|$code|$outcome")
+    DELIVERED[$n]=${f:-}
     DETAILS+=("$verdict"$'\n'"$reply")
 }
 
@@ -223,6 +256,22 @@ for i in "${!ROWS[@]}"; do
     fi
 done
 echo "$line"
+# The S/MIME copy, opened as Lars's mail client would: openssl cms with his key.
+smime_copy=${DELIVERED[$SMIME_ROW]:-}
+if [ -n "$smime_copy" ]; then
+    echo "Row $SMIME_ROW as delivered: $(e2e_header_values "$smime_copy" Content-Type | head -n1)"
+    { echo 'MIME-Version: 1.0'; e2e_headers "$smime_copy" | grep -i -A1 '^Content-'; echo; e2e_body "$smime_copy"; } >"$W/out/smime.in"
+    if openssl cms -decrypt -in "$W/out/smime.in" -recip "$W/pki/lars.pem" -inkey "$W/pki/lars.key" \
+        -out "$W/out/smime.txt" 2>"$W/out/smime.err"; then
+        echo "openssl cms -decrypt with Lars's key gives back the original text:"
+        tr -d '\r' <"$W/out/smime.txt" | sed -n '/^$/,$p' | sed '1d' | head -n 6 | sed 's/^/    | /'
+    else
+        echo "openssl cms -decrypt FAILED: $(head -n 3 "$W/out/smime.err")"; exit 1
+    fi
+else
+    echo "Row $SMIME_ROW was not delivered: no S/MIME copy to open"; exit 1
+fi
+echo
 echo "With the milter stopped, the Postfix queue says: $queue"
 echo
 echo "The Postfix log:        $MAILLOG"
