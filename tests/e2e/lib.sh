@@ -30,6 +30,50 @@
 #   e2e_find_msg DIR STRING [secs]      print the dumped message file containing STRING
 #   e2e_body FILE / e2e_headers FILE    split a message (CRLF -> LF) at the first blank line
 
+# ------------------------------------------------------------------ TAP
+# The one set of TAP helpers of the shell suites:
+#   check NAME CMD...   runs CMD; "ok N - NAME" or "not ok N - NAME"
+#   diag TEXT           "#   " lines under a check
+#   finish              the plan and "P passed, F failed"; false when any failed
+#   tap_abort STATUS    from an EXIT trap: the check in progress and the run
+#                       itself are reported as failed, then finish
+T=0
+PASSED=0
+FAILED=0
+TAP_CURRENT=
+TAP_FINISHED=0
+diag() { local l; while IFS= read -r l; do printf '#   %s\n' "$l"; done <<<"$*"; }
+check() {
+    local name=$1
+    shift
+    T=$((T + 1))
+    TAP_CURRENT=$name
+    if "$@"; then
+        echo "ok $T - $name"
+        PASSED=$((PASSED + 1))
+    else
+        echo "not ok $T - $name"
+        FAILED=$((FAILED + 1))
+    fi
+    TAP_CURRENT=
+}
+finish() {
+    TAP_FINISHED=1
+    echo "1..$T"
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" = 0 ]
+}
+tap_abort() {
+    [ "$TAP_FINISHED" = 0 ] || return 0
+    if [ -n "$TAP_CURRENT" ]; then
+        echo "not ok $T - $TAP_CURRENT (interrupted)"
+        FAILED=$((FAILED + 1))
+        TAP_CURRENT=
+    fi
+    check "test run completed (aborted with exit status $1)" false
+    finish || true
+}
+
 E2E_TMP=${E2E_TMP:-}
 E2E_PIDS=()          # "name:pid" of every plain process we started
 E2E_PF_DIRS=()       # config dirs of every Postfix instance we started

@@ -6,18 +6,13 @@
 # Prints "ok N - name" and "N passed, M failed".
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib.sh"
 . "$here/pki.sh"
 CERTS=${CERTS:-$here/../../cmd/fortrolig-certs}
 SCANNER=${SCANNER:-$here/../../cmd/fortrolig-scan}
 WORDS=${WORDS:-$here/../../lib/detect/keywords/words}
 for t in openssl gpg gpgconf; do command -v $t >/dev/null || { echo "1..0 # SKIP no $t"; exit 77; }; done
 
-T=0 PASSED=0 FAILED=0
-diag() { local l; while IFS= read -r l; do printf '#   %s\n' "$l"; done <<<"$*"; }
-check() {
-    local name=$1; shift; T=$((T + 1))
-    if "$@"; then echo "ok $T - $name"; PASSED=$((PASSED + 1)); else echo "not ok $T - $name"; FAILED=$((FAILED + 1)); fi
-}
 W=$(mktemp -d /tmp/fortrolig-certs.XXXXXX)
 GH=$W/gnupg G=$W/gpg-src
 cleanup() {
@@ -166,6 +161,4 @@ check "a config that cannot be loaded is an error (exit 2)" expect 2 'nonexisten
 "$CERTS" -c "$W/f.conf" frobnicate >"$W/out" 2>"$W/err"; echo $? >"$W/rc"
 check "an unknown command prints the usage (exit 2)" expect 2 'usage: fortrolig-certs'
 
-echo "1..$T"
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+finish

@@ -60,44 +60,8 @@ e2e_need_tools
 
 # ------------------------------------------------------------------ TAP
 
-T=0
-PASSED=0
-FAILED=0
-diag() { local l; while IFS= read -r l; do printf '#   %s\n' "$l"; done <<<"$*"; }
-check() {
-    local name=$1
-    shift
-    T=$((T + 1))
-    CURRENT=$name
-    if "$@"; then
-        echo "ok $T - $name"
-        PASSED=$((PASSED + 1))
-    else
-        echo "not ok $T - $name"
-        FAILED=$((FAILED + 1))
-    fi
-    CURRENT=
-}
-CURRENT=
-FINISHED=0
-finish() {
-    FINISHED=1
-    echo "1..$T"
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" = 0 ]
-}
 # Called by e2e_cleanup: an abort (setup failure, signal) still ends with a summary.
-e2e_before_cleanup() {
-    if [ "$FINISHED" = 0 ]; then
-        if [ -n "$CURRENT" ]; then
-            echo "not ok $T - $CURRENT (interrupted)"
-            FAILED=$((FAILED + 1))
-            CURRENT=
-        fi
-        check "test run completed (aborted with exit status $1)" false
-        finish || true
-    fi
-}
+e2e_before_cleanup() { tap_abort "$1"; }
 
 if [ ! -x "$MILTER" ]; then
     check "fortrolig-milter binary exists ($MILTER)" false

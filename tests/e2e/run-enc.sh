@@ -13,13 +13,6 @@ WORDS=${WORDS:-$here/../../lib/detect/keywords/words}
 e2e_need_tools
 for t in gpg gpgsm; do command -v $t >/dev/null || { echo "1..0 # SKIP no $t"; exit 77; }; done
 
-T=0 PASSED=0 FAILED=0
-diag() { local l; while IFS= read -r l; do printf '#   %s\n' "$l"; done <<<"$*"; }
-check() {
-    local name=$1; shift; T=$((T + 1))
-    if "$@"; then echo "ok $T - $name"; PASSED=$((PASSED + 1)); else echo "not ok $T - $name"; FAILED=$((FAILED + 1)); fi
-}
-finish() { echo "1..$T"; echo "$PASSED passed, $FAILED failed"; [ "$FAILED" = 0 ]; }
 # gpg-agents started for our homes are stopped through their own sockets
 AGENT_HOMES=()
 e2e_before_cleanup() { local h; for h in "${AGENT_HOMES[@]+"${AGENT_HOMES[@]}"}"; do gpgconf --homedir "$h" --kill gpg-agent 2>/dev/null; done; }

@@ -30,7 +30,7 @@ static const struct {
 	{ "named citizen, everyday dementia words",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Lotte <lotte@gmail.com>", "Koret",
 	  "Hej Lotte\r\n\r\nVi har en i koret, Gerda Mikkelsen, som farer vild, når hun "
-	  "g\xc3\xa5r tur, og hun kan ikke kende sin s\xc3\xb8n mere.\r\n\r\nKram Anne\r\n"), 1 },
+	  "g\xc3\xa5r tur, og hun genkender ikke sin s\xc3\xb8n mere.\r\n\r\nKram Anne\r\n"), 1 },
 	{ "a given name alone is a person",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Karin",
 	  "Hej Ole\r\n\r\nKarin er blevet tvangsindlagt p\xc3\xa5 psykiatrisk afdeling.\r\n"), 1 },
