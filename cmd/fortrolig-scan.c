@@ -21,6 +21,7 @@
 struct opts {
 	const char *conf;
 	const char *sender;
+	const char *auth;
 	const char *rcpts[MAX_RCPTS];
 	size_t nrcpts;
 	int learn, explain, reply, log;
@@ -31,12 +32,13 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: fortrolig-scan [-c conf] [--learn] [--explain] [--sender ADDR] "
-	    "[--rcpt ADDR]... [--reply] [--log] FILE.eml...\n"
+	    "[--rcpt ADDR]... [--auth USER] [--reply] [--log] FILE.eml...\n"
 	    "Prints one JSON verdict per file. Exit: 0 all clean, 1 something confidential, 2 error.\n"
 	    "--learn remembers the confidential files in the thread memory (as inbound mail).\n"
 	    "--explain adds the remembered entries a thread hit matched (hash prefix, date).\n"
 	    "--reply prints the SMTP reply the milter gives instead of the JSON line.\n"
-	    "--log writes the milter's log lines for each file to stderr.\n");
+	    "--log writes the milter's log lines for each file to stderr.\n"
+	    "--auth USER is the SMTP AUTH user (council.auth_users).\n");
 }
 
 static int
@@ -113,7 +115,7 @@ print_reply(const struct fort_msg *m, const struct fpol_verdict *v)
 static int
 scan_data(const struct opts *o, const char *path, const struct fbuf *data)
 {
-	struct fort_client cl = { NULL, NULL, NULL, o->learn ? FORT_LEARN_ALL : FORT_LEARN_NEVER };
+	struct fort_client cl = { NULL, NULL, o->auth, o->learn ? FORT_LEARN_ALL : FORT_LEARN_NEVER };
 	struct fort_msg *m = fort_msg_new(o->lib, &cl);
 	const struct fpol_verdict *v;
 	enum fort_stat st = m ? FORT_OK : FORT_NORESOURCE;
@@ -175,6 +177,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "sender", required_argument, NULL, 's' },
 		{ "rcpt", required_argument, NULL, 'r' },
+		{ "auth", required_argument, NULL, 'a' },
 		{ "learn", no_argument, NULL, 'l' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "reply", no_argument, NULL, 'R' },
@@ -182,7 +185,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { FORTROLIG_CONF, NULL, { NULL }, 0, 0, 0, 0, 0, NULL };
+	struct opts o = { FORTROLIG_CONF, NULL, NULL, { NULL }, 0, 0, 0, 0, 0, NULL };
 	struct fort_lib_opts lopts = { NULL, FORTROLIG_WORDS, fkeys_all_ops, NULL };
 	char err[1024];
 	int ch, worst = 0;
@@ -194,6 +197,9 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			o.sender = optarg;
+			break;
+		case 'a':
+			o.auth = optarg;
 			break;
 		case 'r':
 			if (o.nrcpts == MAX_RCPTS) {

@@ -10,6 +10,8 @@
 #   FORTROLIG_SRCDIR             top source dir (default: two levels above this script);
 #                                @SRCDIR@ in conf/*.conf becomes this (word lists are in
 #                                lib/detect/keywords/words, default texts in lib/conf/texts_default.h)
+#   SCANNER or FORTROLIG_SCANNER the fortrolig-scan binary whose --reply gives the expected
+#                                reply texts (default: cmd/fortrolig-scan beside the milter)
 #   MILTERTEST                   the miltertest binary (default: miltertest from PATH)
 #   MT_TIMEOUT                   seconds per case (default 60)
 #   FORTROLIG_MT_VERBOSE         set: the Lua helper prints every protocol step
@@ -50,6 +52,13 @@ if [ -z "$milter" ] || [ ! -x "$milter" ]; then
 	exit 1
 fi
 milter=$(cd "$(dirname "$milter")" && pwd)/$(basename "$milter")
+# fortrolig-scan gives the expected reply texts (--reply): the same build's.
+scanner=${SCANNER:-${FORTROLIG_SCANNER:-$(dirname "$(dirname "$milter")")/cmd/fortrolig-scan}}
+if [ ! -x "$scanner" ]; then
+	echo "# fortrolig-scan not found at $scanner; set SCANNER=/path/to/fortrolig-scan" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 # ------------------------------------------------------------------ temp dir
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fortrolig-mt.XXXXXX") || exit 1
@@ -167,6 +176,7 @@ for c in $cases; do
 
 	( cd "$tmp" &&
 	  FORTROLIG_MILTER="$milter" \
+	  FORTROLIG_SCANNER="$scanner" \
 	  FORTROLIG_CONF="$tmp/conf/enforce.conf" \
 	  FORTROLIG_CONF_DIR="$tmp/conf" \
 	  FORTROLIG_SOCKET="$sock" \

@@ -7,6 +7,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=$(cd "${FORTROLIG_SRCDIR:-$here/../..}" && pwd)
 : "${MILTER:?set MILTER to the fortrolig-milter binary}"
+# fortrolig-scan --reply gives the expected reject text (tests/miltertest/lib.lua)
+SCANNER=${SCANNER:-$(dirname "$(dirname "$MILTER")")/cmd/fortrolig-scan}
 MILTERTEST=${MILTERTEST:-miltertest}
 for p in "$MILTERTEST" redis-server; do
 	command -v "$p" >/dev/null 2>&1 || { echo "# $p not found"; echo "0 passed, 1 failed"; exit 1; }
@@ -49,11 +51,12 @@ pids="$pids $!"
 pids="$pids $!"
 
 n=0 passed=0 failed=0
-run() {	# run N NAME SCRIPT PORT LOG
+run() {	# run NAME SCRIPT PORT LOG CONF
 	n=$((n + 1))
 	if (cd "$tmp" && FORTROLIG_MT_EXTERNAL=1 FORTROLIG_MT_DIR="$top_srcdir/tests/miltertest" \
 	    FORTROLIG_SRCDIR="$top_srcdir" FORTROLIG_SOCKET="inet:$3@127.0.0.1" \
-	    FORTROLIG_MILTER="$MILTER" FORTROLIG_MT_LOG="$4" FORTROLIG_CONF="$tmp/inst1.conf" \
+	    FORTROLIG_MILTER="$MILTER" FORTROLIG_MT_LOG="$4" FORTROLIG_CONF="$5" \
+	    FORTROLIG_SCANNER="$SCANNER" \
 	    timeout -k 5 60 "$MILTERTEST" -s "$2") >"$tmp/mt$n.out" 2>&1; then
 		passed=$((passed + 1)); echo "ok $n - $1"
 	else
@@ -61,7 +64,9 @@ run() {	# run N NAME SCRIPT PORT LOG
 		sed -e 's/^/#   /' "$tmp/mt$n.out" "$4"
 	fi
 }
-run "instance 1 learns the confidential inbound mail" "$here/two-1-inbound.lua" "$p1" "$tmp/inst1.log"
-run "instance 2 rejects the trimmed reply (shared Redis)" "$here/two-2-reply.lua" "$p2" "$tmp/inst2.log"
+run "instance 1 learns the confidential inbound mail" "$here/two-1-inbound.lua" "$p1" "$tmp/inst1.log" \
+    "$tmp/inst1.conf"
+run "instance 2 rejects the trimmed reply (shared Redis)" "$here/two-2-reply.lua" "$p2" "$tmp/inst2.log" \
+    "$tmp/inst2.conf"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
