@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/address.h"
+#include "tmain.h"
 
 static const struct {
 	const char *in, *norm;
@@ -84,16 +85,12 @@ main(void)
 {
 	Suite *s = suite_create("addr");
 	TCase *tc = tcase_create("addr");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, parse_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, domains);
 	tcase_add_test(tc, too_long);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tu_run(s, NULL) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

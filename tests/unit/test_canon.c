@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "base/text_simd.h"
+#include "tmain.h"
 
 #define MAXLEN 200
 
@@ -239,11 +240,8 @@ suite(void)
 int
 main(void)
 {
-	SRunner *r = srunner_create(suite());
 	int failed;
 
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
+	failed = tu_run(suite(), NULL) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -15,6 +15,7 @@
 
 #include "keys/smime_store.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static char *tmpdir;
 static struct fkeys_store *st;
@@ -149,7 +150,6 @@ main(void)
 	Suite *s = suite_create("certs");
 	TCase *tc = tcase_create("store");
 	char err[256] = "", dir[1024], ca[1024];
-	SRunner *sr;
 	int failed;
 
 	if ((tmpdir = tu_mkdtemp()) == NULL || make_pki(tmpdir) < 0) {
@@ -169,10 +169,7 @@ main(void)
 	tcase_add_test(tc, newest_usable_wins);
 	tcase_add_test(tc, no_ca_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tu_run(s, NULL) != EXIT_SUCCESS;
 	fkeys_store_free(st);
 	tu_rmtree(tmpdir);
 	free(tmpdir);

@@ -11,6 +11,7 @@
 #include "detect/keywords/keywords.h"
 #include "conf/texts_default.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static char *tmpdir;   /* made in main(), removed at the end */
 static char *words;    /* tmpdir/words: small valid word lists */
@@ -475,15 +476,11 @@ conf_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if ((tmpdir = tu_mkdtemp()) == NULL || (words = tu_words(tmpdir)) == NULL)
 		return 99;   /* automake: hard error */
-	sr = srunner_create(conf_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tu_run(conf_suite(), NULL) != EXIT_SUCCESS;
 	tu_rmtree(tmpdir);
 	free(words);
 	free(tmpdir);

@@ -10,6 +10,7 @@
 
 #include "conf/config.h"
 #include "detect/detect.h"
+#include "tmain.h"
 
 #define TODAY 20260601
 #define THRESHOLD 50   /* detectors.cpr.threshold default */
@@ -349,11 +350,8 @@ cpr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(cpr_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tu_run(cpr_suite(), NULL) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include "decide/decide.h"
 #include "tfort.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static char *tmpdir, *words;
 
@@ -531,17 +532,11 @@ decide_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if ((tmpdir = tu_mkdtemp()) == NULL || (words = tu_words(tmpdir)) == NULL)
 		return 99;
-	fmsg_global_init();
-	sr = srunner_create(decide_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fmsg_global_shutdown();
+	failed = tu_run(decide_suite(), NULL) != EXIT_SUCCESS;
 	tu_rmtree(tmpdir);
 	free(words);
 	free(tmpdir);

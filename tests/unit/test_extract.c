@@ -16,6 +16,7 @@
 #include "extract/extract.h"
 #include "tgen.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static const struct fextract_limits lim = { 8u << 20, 100, 3, 10000, 1LL << 30 };
 
@@ -405,14 +406,8 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
 	int failed;
 
-	srunner_add_suite(sr, extract_msg_suite());
-	fmsg_global_init();
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fmsg_global_shutdown();
+	failed = tu_run(suite(), extract_msg_suite()) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

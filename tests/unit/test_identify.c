@@ -14,6 +14,7 @@
 #include "analyse/message.h"
 #include "tfort.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static char *tmpdir;
 static struct fconf *conf;
@@ -128,17 +129,11 @@ main(void)
 {
 	Suite *s = suite_create("identify");
 	TCase *tc = tcase_create("identify");
-	SRunner *sr;
 	int failed;
 
-	fmsg_global_init();
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, identify, 0, sizeof(cases) / sizeof(cases[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fmsg_global_shutdown();
+	failed = tu_run(s, NULL) != EXIT_SUCCESS;
 	return failed ? 1 : 0;
 }

@@ -89,6 +89,7 @@ START_TEST(canon_words)
 END_TEST
 
 #include "tkw.h"
+#include "tmain.h"
 
 /* Categories of a message of a subject (or NULL) and a body. */
 static unsigned
@@ -183,11 +184,8 @@ suite(void)
 int
 main(void)
 {
-	SRunner *r = srunner_create(suite());
 	int failed;
 
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
+	failed = tu_run(suite(), NULL) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

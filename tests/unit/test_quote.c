@@ -12,6 +12,7 @@
 #include "analyse/html.h"
 #include "analyse/message.h"
 #include "analyse/quote.h"
+#include "tmain.h"
 
 /* Each sample: text, a phrase that must be authored (or NULL) and phrases
  * that must be quoted; a phrase must never land on both sides. */
@@ -326,14 +327,8 @@ quote_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
-	fmsg_global_init();   /* libxml2 parser set-up */
-	sr = srunner_create(quote_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fmsg_global_shutdown();
+	failed = tu_run(quote_suite(), NULL) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

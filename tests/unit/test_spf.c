@@ -12,6 +12,7 @@
 #include "conf/config.h"
 #include "decide/sender.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static char *tmpdir, *words;
 
@@ -101,7 +102,6 @@ main(void)
 {
 	Suite *s = suite_create("spf");
 	TCase *tc = tcase_create("spf");
-	SRunner *sr;
 	int failed;
 
 	if ((tmpdir = tu_mkdtemp()) == NULL || (words = tu_words(tmpdir)) == NULL)
@@ -110,10 +110,7 @@ main(void)
 	tcase_add_test(tc, sender_status);
 	tcase_add_test(tc, relays);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tu_run(s, NULL) != EXIT_SUCCESS;
 	tu_rmtree(tmpdir);
 	free(words);
 	free(tmpdir);

@@ -251,6 +251,7 @@ END_TEST
 /* ---- keyword engine on the shipped word lists ---- */
 
 #include "tkw.h"
+#include "tmain.h"
 
 /* Categories found in text as a body segment (and the where of each). */
 static unsigned
@@ -389,11 +390,8 @@ suite(void)
 int
 main(void)
 {
-	SRunner *r = srunner_create(suite());
 	int failed;
 
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
+	failed = tu_run(suite(), NULL) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -26,6 +26,7 @@
 #include "memory/winnow.h"
 #include "tfort.h"
 #include "tutil.h"
+#include "tmain.h"
 
 static char *tmpdir, *words;
 static int redis_port;
@@ -477,7 +478,6 @@ stop_redis(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if ((tmpdir = tu_mkdtemp()) == NULL || (words = tu_words(tmpdir)) == NULL)
@@ -487,12 +487,7 @@ main(void)
 		stop_redis();
 		return 99;
 	}
-	fmsg_global_init();
-	sr = srunner_create(thread_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fmsg_global_shutdown();
+	failed = tu_run(thread_suite(), NULL) != EXIT_SUCCESS;
 	stop_redis();
 	tu_rmtree(tmpdir);
 	free(words);
