@@ -15,6 +15,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "memory/mac.h"
 #include "memory/thread.h"
 #include "memory/winnow.h"
 
@@ -25,6 +26,7 @@ struct fthr {
 	const struct fstore_ops *ops;
 	struct fstore *store;
 	uint8_t key[32];
+	struct fmac mac;           /* HMAC with the key schedule done once */
 };
 
 struct fthr *
@@ -47,6 +49,11 @@ fthr_open(const struct fconf *c, char *err, size_t errlen)
 		free(t);
 		return NULL;
 	}
+	if (fmac_init(&t->mac, t->key, sizeof(t->key)) < 0) {
+		snprintf(err, errlen, "cannot set up HMAC-SHA256");
+		fthr_close(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -56,6 +63,7 @@ fthr_close(struct fthr *t)
 	if (t == NULL)
 		return;
 	t->ops->close(t->store);
+	fmac_free(&t->mac);
 	OPENSSL_cleanse(t->key, sizeof(t->key));
 	free(t);
 }
@@ -151,28 +159,24 @@ out:
 static int
 keyed(const struct fthr *t, char tag, const void *data, size_t len, uint8_t out[FSTORE_KEYLEN])
 {
-	uint8_t md[EVP_MAX_MD_SIZE], buf[1 + 512];
-	unsigned mdlen = 0;
+	void *w = fmac_work();
+	int rc = fmac_sum(&t->mac, w, tag, data, len, out, FSTORE_KEYLEN);
 
-	if (len > sizeof(buf) - 1)
-		len = sizeof(buf) - 1;
-	buf[0] = (uint8_t)tag;
-	memcpy(buf + 1, data, len);
-	if (HMAC(EVP_sha256(), t->key, sizeof(t->key), buf, len + 1, md, &mdlen) == NULL ||
-	    mdlen < FSTORE_KEYLEN)
-		return -1;
-	memcpy(out, md, FSTORE_KEYLEN);
-	return 0;
+	fmac_work_free(w);
+	return rc;
 }
 
 /* n keys for the fingerprints of f. */
 static int
 keyed_fps(const struct fthr *t, const struct ffps *f, uint8_t (*keys)[FSTORE_KEYLEN])
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (keyed(t, 'f', &f->v[i].h, sizeof(f->v[i].h), keys[i]) < 0)
-			return -1;
-	return 0;
+	void *w = fmac_work();
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < f->n; i++)
+		rc = fmac_sum(&t->mac, w, 'f', &f->v[i].h, sizeof(f->v[i].h), keys[i], FSTORE_KEYLEN);
+	fmac_work_free(w);
+	return rc;
 }
 
 size_t

@@ -18,10 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "base/buffer.h"
 #include "conf/config.h"
 #include "analyse/message.h"
 #include "decide/decide.h"
+#include "memory/mac.h"
 #include "memory/thread.h"
 #include "memory/winnow.h"
 #include "tfort.h"
@@ -340,6 +344,33 @@ START_TEST(key_file)
 }
 END_TEST
 
+/* The precomputed-pad HMAC equals OpenSSL's one-shot HMAC(): the stored keys
+ * of an existing thread memory stay valid. */
+START_TEST(mac_equals_hmac)
+{
+	uint8_t key[32], data[300], want[EVP_MAX_MD_SIZE], got[32], buf[301];
+	unsigned wl = 0;
+	struct fmac m;
+	void *w;
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	ck_assert_int_eq(fmac_init(&m, key, sizeof(key)), 0);
+	ck_assert_ptr_nonnull(w = fmac_work());
+	for (size_t len = 0; len < sizeof(data); len += 37) {
+		for (size_t i = 0; i < len; i++)
+			data[i] = (uint8_t)(i * 13 + len);
+		buf[0] = 'f';
+		memcpy(buf + 1, data, len);
+		ck_assert_ptr_nonnull(HMAC(EVP_sha256(), key, sizeof(key), buf, len + 1, want, &wl));
+		ck_assert_int_eq(fmac_sum(&m, w, 'f', data, len, got, sizeof(got)), 0);
+		ck_assert_mem_eq(got, want, sizeof(got));
+	}
+	fmac_work_free(w);
+	fmac_free(&m);
+}
+END_TEST
+
 /* A store that cannot answer: outbound member mail is tempfailed. */
 START_TEST(store_down)
 {
@@ -407,6 +438,7 @@ thread_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, msgid_norm);
 	tcase_add_test(tc, winnow_stable);
+	tcase_add_test(tc, mac_equals_hmac);
 	tcase_add_test(tc, winnow_robust);
 	tcase_add_test(tc, clean_drops_boilerplate);
 	tcase_add_loop_test(tc, store_suite, 0, 2);
