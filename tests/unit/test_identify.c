@@ -61,6 +61,14 @@ static const struct {
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Booking",
 	  "Hej Ole\r\n\r\nVores reservationsnr. er 2611262704, og group reservation no. "
 	  "2611262704 gælder til oktober.\r\n"), 0 },
+	{ "a public text's role words name nobody",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Pressemeddelelse",
+	  "PRESSEMEDDELELSE\r\n\r\nEn 34-\xc3\xa5rig mand er sigtet for indbrud, og han er "
+	  "anholdt.\r\n"), 0 },
+	{ "a public text still names a named person",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Pressemeddelelse",
+	  "PRESSEMEDDELELSE\r\n\r\nKarsten Holm er sigtet for indbrud, og han er "
+	  "anholdt.\r\n"), 1 },
 	{ "markings: 'Ikke fortroligt' is not one",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Ikke fortroligt: referat",
 	  "Hej Ole\r\n\r\nReferatet er ikke l\xc3\xa6ngere fortroligt.\r\n"), 0 },

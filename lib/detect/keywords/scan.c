@@ -32,6 +32,7 @@ struct scan {
 	const struct fkw_dict *d;
 	const char *self;  /* sender's and addressees' display names, lower-cased */
 	int own;           /* the member's own words: first person is the member */
+	int public_text;   /* the text says it is public: a role word names nobody */
 	const char *orig;  /* the segment text, len bytes */
 	const char *cb;    /* " " + canon(orig) + " " */
 	size_t len;
@@ -407,10 +408,32 @@ sort_hits(struct scan *sc)
 	sc->nh = n;
 }
 
+/* In a text that says it is public (a press release, an invitation, an
+ * op-ed, a newsletter) "borgeren", "en 34-årig mand" or "hun" speak of
+ * someone in general or of nobody the writer may not name; a name, an
+ * address or a CPR number still count. */
 static int
 is_person(const struct scan *sc, const struct hit *h)
 {
-	return h->entry < 0 || sc->d->e[h->entry].cat == KW_PERSON;
+	if (h->entry < 0)
+		return 1;
+	return sc->d->e[h->entry].cat == KW_PERSON && !sc->public_text;
+}
+
+static const char *const public_markers[] = {
+	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
+	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
+	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
+	" op ed ", NULL
+};
+
+static int
+says_public(const char *cb, size_t n)
+{
+	for (size_t i = 0; public_markers[i]; i++)
+		if (memmem(cb, n, public_markers[i], strlen(public_markers[i])) != NULL)
+			return 1;
+	return 0;
 }
 
 /* A person among hits [first, last), sorted by token, at a word index in
@@ -936,6 +959,7 @@ scan_segment(const struct fconf *c, const char *self, int own, const struct fseg
 	cb[0] = ' ';
 	ftext_canon(cb + 1, g->text, g->len);
 	cb[g->len + 1] = ' ';
+	sc.public_text = says_public(cb, g->len + 2);
 	if (out)
 		rc = categories(&sc, c, person_given, g->where, out);
 	if (rc == 0 && person)
