@@ -98,13 +98,21 @@ negated(const char *s, size_t p)
 	return strcmp(w, "no") == 0;
 }
 
+/* The first byte is compared inline: a call to strncasecmp at every byte
+ * of every line was the marking pass's main cost. Words start with an
+ * ASCII letter. */
 static int
 find_word(const char *s, size_t len, const char *w, int ci, size_t from, size_t to)
 {
 	size_t wl = strlen(w);
+	unsigned char w0 = (unsigned char)w[0], w0l = (unsigned char)tolower(w0);
 
 	for (size_t p = from; p + wl <= to && p + wl <= len; p++) {
-		int eq = ci ? strncasecmp(s + p, w, wl) == 0 : memcmp(s + p, w, wl) == 0;
+		unsigned char c = (unsigned char)s[p];
+		int eq;
+		if (ci ? (unsigned char)tolower(c) != w0l : c != w0)
+			continue;
+		eq = ci ? strncasecmp(s + p, w, wl) == 0 : memcmp(s + p, w, wl) == 0;
 		if (eq && whole_at(s, len, p, wl) && !negated(s, p))
 			return (int)p;
 	}
