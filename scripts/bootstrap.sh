@@ -22,6 +22,8 @@ PACKAGES=(
 	gnupg gpgsm
 	# tests: encrypted PDFs (extractor tests), libFuzzer harnesses
 	qpdf zlib1g-dev clang
+	# tests: the Debian package (tests/package/run-package.sh)
+	debhelper lintian
 )
 
 install_packages() {

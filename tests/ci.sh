@@ -31,4 +31,12 @@ if [ "$status" -ne 0 ]; then
 	cat tests/test-suite.log tests/unit/test-suite.log 2>/dev/null || true
 	exit "$status"
 fi
+# The Debian package: built, linted, installed, driven by the e2e, purged.
+echo "===== tests/package/run-package.sh"
+pstatus=0
+"$top/tests/package/run-package.sh" || pstatus=$?
+if [ "$pstatus" -ne 0 ] && [ "$pstatus" -ne 77 ]; then
+	echo "the package test failed (exit $pstatus)"
+	exit "$pstatus"
+fi
 echo "all test suites passed"
