@@ -89,7 +89,7 @@ need(const char *conf, const char *what, const char *path, int mode, int *bad)
 {
 	char msg[4400];
 
-	if (path[0] == '\0' || access(path, F_OK) != 0)
+	if (path[0] == '\0' || (access(path, F_OK) != 0 && errno == ENOENT))
 		return;
 	if (access(path, mode) != 0) {
 		snprintf(msg, sizeof(msg), "%s %s: %s for the run user; fix its owner or mode",

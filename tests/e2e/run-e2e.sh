@@ -105,6 +105,8 @@ write_conf() {
         echo '  { match = "tls.example"; actions = [ "tls", "reject" ]; },'
         echo '  { match = "*";           actions = [ "smime", "pgp", "reject" ]; }'
         echo ');'
+        # No key stores: hermetic, whatever /var/lib/fortrolig holds on this host.
+        echo "smime = { store = \"$W/milter/no-smime\"; }; pgp = { home = \"$W/milter/no-gnupg\"; };"
         if [ -d "$W/milter/words" ]; then
             echo "detectors = { keywords = { dir = \"$W/milter/words\"; }; };"
         fi
