@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/buffer.h"
+#include "memory/thread.h"
 #include "milter.h"
 
 /* The directories the thread memory writes: the key file's, and the LMDB
@@ -98,6 +99,63 @@ need(const char *conf, const char *what, const char *path, int mode, int *bad)
 	}
 }
 
+/* The thread memory opened as start-up opens it: the key (made when
+ * missing, as the daemon would), the LMDB environment or the Redis
+ * connection. Skipped while a state directory is still to be made. */
+static void
+open_memory(const char *conf, const struct fconf *c, char dirs[][1024], size_t n, int *bad)
+{
+	char err[512] = "", msg[800];
+	struct fthr *t;
+
+	if (strcmp(c->store.backend, "none") == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (access(dirs[i], F_OK) != 0)
+			return;
+	if ((t = fthr_open(c, err, sizeof(err))) == NULL) {
+		snprintf(msg, sizeof(msg), "thread memory (%s): %s; fix the store settings or "
+		    "start the store", c->store.backend, err[0] ? err : "cannot open");
+		problem(bad, conf, msg);
+		return;
+	}
+	/* A store that does not answer yet (Redis starting after the milter)
+	 * is not fatal at start: store.on_error decides until it does. */
+	if (fthr_probe(t, err, sizeof(err)) < 0)
+		fprintf(stderr, "%s: warning: thread memory (%s) does not answer: %s; the milter "
+		    "starts, and store.on_error decides until it does\n", conf, c->store.backend, err);
+	fthr_close(t);
+}
+
+/* "inet:PORT@HOST", "inet6:PORT@HOST", "unix:/path" or "local:/path". */
+static void
+check_socket(const char *conf, const char *sock, int *bad)
+{
+	char msg[1200], dir[1024];
+	const char *p = strchr(sock, ':'), *at;
+	long port;
+	char *end;
+
+	if (p && (strncmp(sock, "unix:", 5) == 0 || strncmp(sock, "local:", 6) == 0)) {
+		fstrlcpy(dir, p + 1, sizeof(dir));
+		if (p[1] != '/' || access(dirname(dir), F_OK) != 0) {
+			snprintf(msg, sizeof(msg), "socket %s: its directory does not exist; create it "
+			    "or use inet:PORT@127.0.0.1", sock);
+			problem(bad, conf, msg);
+		}
+		return;
+	}
+	if (p && (strncmp(sock, "inet:", 5) == 0 || strncmp(sock, "inet6:", 6) == 0)) {
+		port = strtol(p + 1, &end, 10);
+		at = end;
+		if (end != p + 1 && port > 0 && port < 65536 && (*at == '\0' || (*at == '@' && at[1])))
+			return;
+	}
+	snprintf(msg, sizeof(msg), "socket \"%s\": not inet:PORT@HOST, inet6:PORT@HOST or "
+	    "unix:/path", sock);
+	problem(bad, conf, msg);
+}
+
 /* In the child, as the run user. A missing state directory is made at
  * start when the milter starts as root. */
 static int
@@ -131,6 +189,9 @@ check_as_user(const char *conf, const struct fconf *c, int started_as_root)
 	need(conf, "S/MIME store", c->smime.store, R_OK | X_OK, &bad);
 	need(conf, "GnuPG home", c->pgp.home, R_OK | W_OK | X_OK, &bad);
 	need(conf, "word lists", c->kw.dir, R_OK | X_OK, &bad);
+	if (bad == 0)
+		open_memory(conf, c, dirs, n, &bad);
+	check_socket(conf, c->socket, &bad);
 	return bad;
 }
 

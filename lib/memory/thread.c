@@ -57,6 +57,16 @@ fthr_open(const struct fconf *c, char *err, size_t errlen)
 	return t;
 }
 
+int
+fthr_probe(struct fthr *t, char *err, size_t errlen)
+{
+	static const uint8_t key[1][FSTORE_KEYLEN];
+	struct fthr_val v;
+	int found = 0;
+
+	return t->ops->get(t->store, key, 1, &v, &found, err, errlen) < 0 ? -1 : 0;
+}
+
 void
 fthr_close(struct fthr *t)
 {

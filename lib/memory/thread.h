@@ -62,6 +62,8 @@ struct fthr;
  * config whose store.backend is "none" gives NULL and err "". */
 struct fthr *fthr_open(const struct fconf *c, char *err, size_t errlen);
 void fthr_close(struct fthr *t);
+/* One lookup of a key nobody stored: does the store answer? 0 or -1 (err). */
+int fthr_probe(struct fthr *t, char *err, size_t errlen);
 
 /* Reads the key file, creating it (0600, 32 random bytes as hex) when it
  * does not exist. A group- or world-readable key is refused. */
