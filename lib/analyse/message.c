@@ -12,6 +12,7 @@
 #include <gmime/gmime.h>
 #include <libxml/parser.h>
 
+#include "base/io.h"
 #include "base/buffer.h"
 #include "base/spool.h"
 #include "analyse/charset.h"
@@ -124,15 +125,6 @@ add_attachment_text(struct walk *w, const char *text, size_t len, int html)
 	fbuf_free(&plain);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Counts decoded bytes against max_decoded_size; 0 while within it. */
 static int
 count_decoded(struct walk *w, size_t n)
@@ -150,7 +142,7 @@ static int
 extract_limits(struct walk *w, struct fextract_limits *l)
 {
 	const struct fconf *c = w->conf;
-	long long left = c->limits.max_analysis_time * 1000LL - (now_ms() - w->t0);
+	long long left = c->limits.max_analysis_time * 1000LL - (fio_now_ms() - w->t0);
 	long long room = c->limits.max_decoded_size - w->m->decoded;
 
 	if (left <= 0) {
@@ -436,7 +428,7 @@ walk_object(struct walk *w, GMimeObject *obj, int depth, int in_att, int top)
 		incomplete(w->m, "MIME part count limit");
 		return;
 	}
-	if (now_ms() - w->t0 > w->conf->limits.max_analysis_time * 1000LL) {
+	if (fio_now_ms() - w->t0 > w->conf->limits.max_analysis_time * 1000LL) {
 		incomplete(w->m, "analysis time limit");
 		return;
 	}
@@ -536,7 +528,7 @@ collect_headers(struct fmsg *m, GMimeMessage *msg)
 static int
 analyse_stream(const struct fconf *c, GMimeStream *stream, struct fmsg *m)
 {
-	struct walk w = { c, m, 0, now_ms() };
+	struct walk w = { c, m, 0, fio_now_ms() };
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
 	GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
 
@@ -599,7 +591,7 @@ fmsg_analyse_spool(const struct fconf *c, struct fspool *sp, struct fmsg *m)
 int
 fmsg_check_deadline(struct fmsg *m)
 {
-	if (m->deadline_ms == 0 || now_ms() <= m->deadline_ms)
+	if (m->deadline_ms == 0 || fio_now_ms() <= m->deadline_ms)
 		return 0;
 	incomplete(m, "analysis time limit");
 	return 1;

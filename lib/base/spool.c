@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "base/spool.h"
 
 #define SPOOL_WBUF 65536
@@ -53,26 +54,11 @@ open_temp(const char *dir)
 }
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int
 flush(struct fspool *s)
 {
 	if (s->fd < 0 || s->buf.len == 0)
 		return 0;
-	if (write_all(s->fd, s->buf.data, s->buf.len) < 0)
+	if (fio_write_all(s->fd, s->buf.data, s->buf.len) < 0)
 		return -1;
 	fbuf_reset(&s->buf);
 	return 0;
@@ -95,7 +81,7 @@ fspool_write(struct fspool *s, const void *p, size_t n)
 		if (flush(s) < 0)
 			return -1;
 		if (n > SPOOL_WBUF) {
-			if (write_all(s->fd, p, n) < 0)
+			if (fio_write_all(s->fd, p, n) < 0)
 				return -1;
 			s->len += n;
 			return 0;

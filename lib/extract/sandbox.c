@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "base/buffer.h"
 #include "extract/extract.h"
 
@@ -70,21 +71,6 @@ child_limits(const struct fextract_limits *l)
 #endif
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static void __attribute__((noreturn))
 child(int fd, enum fextract_kind k, const unsigned char *p, size_t n, const struct fextract_limits *l)
 {
@@ -98,30 +84,21 @@ child(int fd, enum fextract_kind k, const unsigned char *p, size_t n, const stru
 	hl = snprintf(hdr, sizeof(hdr), "%d %d %zu\n%s\n%s\n", (int)r.status, r.encrypted,
 	    r.text.len, r.reason, r.enc_reason);
 	if (hl < 0 || (size_t)hl >= sizeof(hdr) ||
-	    write_all(fd, hdr, (size_t)hl) < 0 || write_all(fd, r.text.data ? r.text.data : "", r.text.len) < 0)
+	    fio_write_all(fd, hdr, (size_t)hl) < 0 || fio_write_all(fd, r.text.data ? r.text.data : "", r.text.len) < 0)
 		_exit(2);
 	_exit(0);
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Reads the child's output until EOF, the deadline or the cap. */
 static int
 read_child(int fd, const struct fextract_limits *l, struct fbuf *out)
 {
-	long long deadline = now_ms() + l->timeout_ms;
+	long long deadline = fio_now_ms() + l->timeout_ms;
 	char buf[16384];
 
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		long long left = deadline - now_ms();
+		long long left = deadline - fio_now_ms();
 		ssize_t k;
 		int pr;
 		if (left <= 0)
