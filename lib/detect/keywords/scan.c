@@ -13,46 +13,11 @@
 #include "detect/detect.h"
 #include "detect/keywords/keywords.h"
 #include "detect/keywords/internal.h"
+#include "detect/keywords/scan.h"
 #include "detect/keywords/tokens.h"
 #include "analyse/signoff.h"
 #include "base/text.h"
 
-struct raw {
-	size_t at;         /* a byte inside the anchor token */
-	size_t entry;
-};
-
-struct hit {
-	size_t at;         /* token index */
-	size_t off;        /* its start in the canon buffer */
-	int entry;         /* index into dict, or -1 for a name pair */
-};
-
-struct scan {
-	const struct fkw_dict *d;
-	const char *self;  /* sender's and addressees' display names, lower-cased */
-	int own;           /* the member's own words: first person is the member */
-	int public_text;   /* the text says it is public: a role word names nobody */
-	const char *orig;  /* the segment text, len bytes */
-	const char *cb;    /* " " + canon(orig) + " " */
-	size_t len;
-	struct fsig sig;
-	int sig_done;
-	struct raw *r;
-	size_t nr, capr;
-	struct hit *h;
-	size_t nh, caph;
-	struct fsignoff_cand *p;   /* disclaimer phrase candidates */
-	size_t np, capp;
-	size_t base;       /* offset of the buffer the engine is scanning */
-	int nosig;         /* 1: signatures not looked at yet (the first, upper-bound pass) */
-	int main_done;     /* the category and phrase pass has run */
-	struct fkw_tok tk;  /* the words of cb */
-	size_t *q;         /* token indices of the windows that could reach the threshold */
-	size_t nq, capq;
-	unsigned *stamp;   /* per entry: the window it was last counted in (window_sum) */
-	unsigned gen;
-};
 
 static int
 grow(void **v, size_t *cap, size_t need, size_t size)
@@ -132,130 +97,15 @@ by_cand(const void *a, const void *b)
 	return (x->at > y->at) - (x->at < y->at);
 }
 
-/* Exclusion-list words, and words inside a signature or disclaimer: names
- * and department words there do not describe the case. */
-static int
-excluded(struct scan *sc, struct fkw_tok_word t)
-{
-	if (fkw_set_has(sc->d->exclude, sc->cb + t.s, t.len))
-		return 1;
-	return !sc->nosig && fsignoff_covers(&sc->sig, t.s - 1);
-}
 
-static int
-capitalised(const struct scan *sc, struct fkw_tok_word t)
-{
-	size_t j = t.s - 1;
-	unsigned char c0 = (unsigned char)sc->orig[j];
 
-	if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
-		return 0;
-	return ftext_is_upper(ftext_utf8_next(sc->orig, sc->len, &j)) &&
-	    !(t.len > 1 && ftext_is_upper((unsigned char)sc->orig[t.s]));
-}
 
-/* "Anne Holm", "Per V.": two capitalised words, close, not stop words.
- * The rule when IT ships no names.txt. */
-static int
-any_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
-{
-	size_t bo = b.s - 1;
 
-	return b.len > 0 && a.len > 1 && capitalised(sc, b) && capitalised(sc, a) &&
-	    (b.len > 1 || (bo + 1 < sc->len && sc->orig[bo + 1] == '.')) &&
-	    b.s - (a.s + a.len) <= 2 &&
-	    !fkw_set_has(sc->d->stop, sc->cb + a.s, a.len) &&
-	    !fkw_set_has(sc->d->stop, sc->cb + b.s, b.len) &&
-	    !excluded(sc, a) && !excluded(sc, b);
-}
 
-/* Words after which a name is the addressee or the writer, not the case:
- * greetings and sign-offs ("Hej Per", "Mvh Karen"), and the header lines of
- * a quoted mail ("Til: Hanne Holm"). */
-static const char *const greet[] = {
-	"hej", "kære", "hi", "dear", "hello", "hejsa", "goddag", "kaere", "hilsen", "hilsner",
-	"mvh", "vh", "kh", "bh", "knus", "regards", "cheers", "wishes", NULL
-};
-static const char *const fields[] = { "til", "fra", "from", "to", "cc", "sendt", "sent", NULL };
 
-static int
-word_in(const struct scan *sc, struct fkw_tok_word t, const char *const *list)
-{
-	for (size_t i = 0; t.len && list[i]; i++)
-		if (t.len == strlen(list[i]) && memcmp(sc->cb + t.s, list[i], t.len) == 0)
-			return 1;
-	return 0;
-}
 
-static int
-greeted(struct scan *sc, struct fkw_tok_word a)
-{
-	struct fkw_tok_word p = fkw_tok_prev(&sc->tk, a);
-	size_t after = p.s - 1 + p.len;
 
-	return word_in(sc, p, greet) ||
-	    (word_in(sc, p, fields) && after < sc->len && sc->orig[after] == ':');
-}
 
-/* The sender's or an addressee's own given name: a member writing about
- * herself, signing, or talking to the person she writes to. */
-static int
-self_name(const struct scan *sc, struct fkw_tok_word a)
-{
-	const char *s = sc->self;
-
-	while (*s) {
-		size_t n = strcspn(s, " \t\"'");
-		if (n == a.len && memcmp(s, sc->cb + a.s, n) == 0)
-			return 1;
-		s += n;
-		s += strspn(s, " \t\"'");
-	}
-	return 0;
-}
-
-/* "Engvej 3", "Søbyvej 12": a capitalised street word and a house number. */
-static const char *const street[] = {
-	"vej", "gade", "stræde", "allé", "alle", "vænget", "plads", "torv", "bakken", "toften",
-	"road", "street", NULL
-};
-
-static int
-address(struct scan *sc, struct fkw_tok_word a)
-{
-	size_t end = a.s - 1 + a.len;
-
-	if (end + 1 >= sc->len || sc->orig[end] != ' ' || sc->orig[end + 1] < '1' ||
-	    sc->orig[end + 1] > '9')
-		return 0;
-	for (size_t i = 0; street[i]; i++) {
-		size_t n = strlen(street[i]);
-		if (a.len > n && memcmp(sc->cb + a.s + a.len - n, street[i], n) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* A named individual at a: a given name from names.txt ("Karin", "Per
- * Hansen") that is not the greeting's addressee, or a street address.
- * Capitalised pairs that are not names ("Danmarks Statistik", "Region
- * Syddanmark") point at nobody. Without names.txt, any capitalised pair. */
-static int
-name_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
-{
-	if (sc->d->nnames == 0)
-		return any_pair(sc, a, b);
-	if (a.len < 2 || !capitalised(sc, a) || excluded(sc, a))
-		return 0;
-	if (address(sc, a))
-		return 1;
-	if (greeted(sc, a) || self_name(sc, a))
-		return 0;
-	if (fkw_set_has(sc->d->names_pair, sc->cb + a.s, a.len))
-		return b.len > 0 && capitalised(sc, b) && b.s - (a.s + a.len) <= 2 &&
-		    !fkw_set_has(sc->d->stop, sc->cb + b.s, b.len) && !excluded(sc, b);
-	return fkw_set_has(sc->d->names, sc->cb + a.s, a.len);
-}
 
 /* Does entry e start at token first? */
 static int
@@ -266,7 +116,7 @@ entry_at(struct scan *sc, const struct kw_entry *e, struct fkw_tok_word first)
 	for (size_t k = 0; k < e->nw; k++) {
 		if (k > 0)
 			t = fkw_tok_next(&sc->tk, t);
-		if (t.len == 0 || !word_match(&e->w[k], sc->cb + t.s, t.len) || excluded(sc, t))
+		if (t.len == 0 || !word_match(&e->w[k], sc->cb + t.s, t.len) || fkw_person_excluded(sc, t))
 			return 0;
 	}
 	return 1;
@@ -327,32 +177,7 @@ holds(struct scan *sc, const struct kw_entry *e, size_t at, size_t hint, struct 
 	return k == e->anchor && entry_at(sc, e, *first);
 }
 
-/* "42 anbringelser", "antal sigtede", "many patients": a count or a
- * quantifier before the term speaks of a group, not of one person. */
-static const char *const quantifiers[] = {
-	"antal", "antallet", "alle", "mange", "flere", "nogle", "samtlige", "disse", "procent",
-	"andelen", "halvdelen", "number", "many", "all", "several", "most", "percent", NULL
-};
-static const char *const of[] = { "af", "of", NULL };
 
-static int
-aggregate(struct scan *sc, struct fkw_tok_word first)
-{
-	size_t p = first.s - 1;     /* orig index of the term's first byte */
-	struct fkw_tok_word prev;
-
-	/* One blank: a table's cells ("84\tdemens") are not a count. Not before
-	 * a verb phrase: "sønnen på 24 er indlagt" is one person. */
-	if (p > 0 && sc->orig[p - 1] == ' ')
-		p--;
-	if (first.len >= 4 && p > 0 &&
-	    ((sc->orig[p - 1] >= '0' && sc->orig[p - 1] <= '9') || sc->orig[p - 1] == '%'))
-		return 1;
-	prev = fkw_tok_prev(&sc->tk, first);
-	if (word_in(sc, prev, of))     /* "antallet af sigtede", "number of patients" */
-		prev = fkw_tok_prev(&sc->tk, prev);
-	return word_in(sc, prev, quantifiers);
-}
 
 /* Raw engine hits r[from..] -> checked hits (appended) with their token
  * index, counted only for the hits that hold: most raw hits are a root
@@ -369,7 +194,7 @@ check_raw(struct scan *sc, size_t from)
 		struct fkw_tok_word t, first;
 		int ok = holds(sc, e, sc->r[i].at, hint, &t, &first);
 		hint = t.k;
-		if (!ok || aggregate(sc, first))
+		if (!ok || fkw_person_group(sc, first))
 			continue;
 		if (sc->tk.nt) {
 			idx = t.k;
@@ -408,33 +233,8 @@ sort_hits(struct scan *sc)
 	sc->nh = n;
 }
 
-/* In a text that says it is public (a press release, an invitation, an
- * op-ed, a newsletter) "borgeren", "en 34-årig mand" or "hun" speak of
- * someone in general or of nobody the writer may not name; a name, an
- * address or a CPR number still count. */
-static int
-is_person(const struct scan *sc, const struct hit *h)
-{
-	if (h->entry < 0)
-		return 1;
-	return sc->d->e[h->entry].cat == KW_PERSON && !sc->public_text;
-}
 
-static const char *const public_markers[] = {
-	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
-	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
-	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
-	" op ed ", NULL
-};
 
-static int
-says_public(const char *cb, size_t n)
-{
-	for (size_t i = 0; public_markers[i]; i++)
-		if (memmem(cb, n, public_markers[i], strlen(public_markers[i])) != NULL)
-			return 1;
-	return 0;
-}
 
 /* A person among hits [first, last), sorted by token, at a word index in
  * [from, to]: binary search keeps a long attachment linear. */
@@ -451,7 +251,7 @@ person_among(const struct scan *sc, size_t first, size_t last, size_t from, size
 			hi = mid;
 	}
 	for (; lo < last && sc->h[lo].at <= to; lo++)
-		if (is_person(sc, &sc->h[lo]))
+		if (fkw_person_is(sc, &sc->h[lo]))
 			return 1;
 	return 0;
 }
@@ -468,7 +268,7 @@ pairs_in_array(struct scan *sc, size_t lo, size_t hi, int *found)
 		if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
 			continue;
 		a = fkw_tok_k(&sc->tk, i);
-		if (name_pair(sc, a, fkw_tok_k(&sc->tk, i + 1))) {
+		if (fkw_person_name(sc, a, fkw_tok_k(&sc->tk, i + 1))) {
 			*found = 1;
 			if (add_hit(sc, i, a.s, -1) < 0)
 				return -1;
@@ -485,7 +285,7 @@ pairs_in(struct scan *sc, struct fkw_tok_word t, size_t lo, size_t hi, int *foun
 		return pairs_in_array(sc, lo, hi, found);
 	for (size_t i = lo; t.len && i <= hi; i++) {
 		struct fkw_tok_word n = fkw_tok_next(&sc->tk, t);
-		if (name_pair(sc, t, n)) {
+		if (fkw_person_name(sc, t, n)) {
 			*found = 1;
 			if (add_hit(sc, i, t.s, -1) < 0)
 				return -1;
@@ -577,19 +377,6 @@ window_sum(struct scan *sc, size_t a, size_t window, const char **top)
 	return sum;
 }
 
-/* Who a window is about, for --explain: never the name itself. */
-static void
-person_label(const struct scan *sc, int cpr_seen, size_t p, char *out, size_t n)
-{
-	if (cpr_seen)
-		snprintf(out, n, "cpr number or body");
-	else if (p < sc->nh && sc->h[p].entry < 0)
-		snprintf(out, n, "name");
-	else if (p < sc->nh)
-		snprintf(out, n, "word: %s", sc->d->e[sc->h[p].entry].term);
-	else
-		out[0] = '\0';
-}
 
 /* The best window score of each category (best[cat - FCAT_HEALTH], zeroed
  * by the caller), its strongest term and its person. Hits come in token
@@ -608,7 +395,7 @@ window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
 		int cat, sum;
 		if (ha->entry < 0 || (cat = sc->d->e[ha->entry].cat) == KW_PERSON)
 			continue;
-		while (!cpr_seen && p < sc->nh && (sc->h[p].at < lo || !is_person(sc, &sc->h[p])))
+		while (!cpr_seen && p < sc->nh && (sc->h[p].at < lo || !fkw_person_is(sc, &sc->h[p])))
 			p++;
 		if (!cpr_seen && (p == sc->nh || sc->h[p].at > ha->at + window))
 			continue;
@@ -616,7 +403,7 @@ window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
 		if (sum > best[cat - FCAT_HEALTH]) {
 			best[cat - FCAT_HEALTH] = sum;
 			term[cat - FCAT_HEALTH] = top;
-			person_label(sc, cpr_seen, p, who[cat - FCAT_HEALTH], sizeof(who[0]));
+			fkw_person_label(sc, cpr_seen, p, who[cat - FCAT_HEALTH], sizeof(who[0]));
 		}
 	}
 }
@@ -647,79 +434,10 @@ drop_signed(struct scan *sc)
 	sc->nh = n;
 }
 
-/* ---- the writer's own matters ---- */
 
-static const char *const first_person[] = {
-	"jeg", "mig", "min", "mit", "mine", "my", "me", "myself", NULL
-};
 
-static int
-sentence_end(int ch)
-{
-	return ch == '.' || ch == '!' || ch == '?' || ch == ';';
-}
 
-/* The sentence around orig[p]: back and forth to an end mark or an empty
- * line, at most 400 bytes each way. */
-static void
-sentence(const struct scan *sc, size_t p, size_t *s, size_t *e)
-{
-	size_t a = p, b = p, lim = 400;
 
-	while (a > 0 && p - a < lim && !sentence_end(sc->orig[a - 1]) &&
-	    !(sc->orig[a - 1] == '\n' && a > 1 && (sc->orig[a - 2] == '\n' ||
-	    (sc->orig[a - 2] == '\r' && a > 2 && sc->orig[a - 3] == '\n'))))
-		a--;
-	while (b < sc->len && b - p < lim && !sentence_end(sc->orig[b]) &&
-	    !(sc->orig[b] == '\n' && b + 1 < sc->len && (sc->orig[b + 1] == '\n' ||
-	    sc->orig[b + 1] == '\r')))
-		b++;
-	*s = a;
-	*e = b;
-}
-
-/* The hit is said of the writer ("jeg er blevet opereret", "min kræft",
- * "my cancer": a first-person word at most four words before it, or
- * opening its sentence) and its
- * sentence names nobody else (no person word, no name): the member's own
- * matters, which are not confidential information about a citizen. */
-static int
-about_writer(struct scan *sc, const struct hit *h)
-{
-	size_t s, e, q;
-	struct fkw_tok_word t, first = fkw_tok_of(&sc->tk, h->off, 0);
-	int me = 0, k = 0;
-
-	for (t = fkw_tok_prev(&sc->tk, first); t.len && k < 4 && !me; t = fkw_tok_prev(&sc->tk, t), k++)
-		me = word_in(sc, t, first_person);
-	sentence(sc, h->off - 1, &s, &e);
-	for (q = s + 1; q <= e && sc->cb[q] == ' '; q++)
-		;
-	/* or the sentence opens with the writer: "Jeg bliver opereret, og
-	 * derefter venter strålebehandling" */
-	if (!me && q <= e)
-		me = word_in(sc, fkw_tok_of(&sc->tk, q, 0), first_person);
-	if (!me)
-		return 0;
-	for (t = q <= e ? fkw_tok_of(&sc->tk, q, 0) : first; q <= e && t.len && t.s <= e;
-	    t = fkw_tok_next(&sc->tk, t))
-		if (fkw_set_has(sc->d->person_words, sc->cb + t.s, t.len) ||
-		    name_pair(sc, t, fkw_tok_next(&sc->tk, t)))
-			return 0;
-	return 1;
-}
-
-static void
-drop_writer(struct scan *sc)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sc->nh; i++)
-		if (sc->h[i].entry < 0 || sc->d->e[sc->h[i].entry].cat == KW_PERSON ||
-		    !about_writer(sc, &sc->h[i]))
-			sc->h[n++] = sc->h[i];
-	sc->nh = n;
-}
 
 /* The windows (by their first hit's token) that reach the threshold before
  * signatures are excluded and persons looked for: only there can either
@@ -749,7 +467,7 @@ any_person(struct scan *sc, int *person)
 	struct fkw_tok_word t = sc->tk.nt ? fkw_tok_k(&sc->tk, 0) : fkw_tok_walk_next(&sc->tk, z);
 
 	for (size_t i = 0; i < sc->nh; i++)
-		if (is_person(sc, &sc->h[i])) {
+		if (fkw_person_is(sc, &sc->h[i])) {
 			*person = 1;
 			return 0;
 		}
@@ -780,7 +498,7 @@ main_pass(struct scan *sc)
 	return scan_range(sc, sc->d->hs, 0, sc->len + 2);
 }
 
-/* Signatures and disclaimers of the segment, for excluded(): wanted only
+/* Signatures and disclaimers of the segment, for fkw_person_excluded(): wanted only
  * once a category could count. The phrases come from the first pass; a
  * segment scanned only for persons has it now, keeping no category hit. */
 static int
@@ -822,7 +540,7 @@ on_person(size_t at, size_t entry, void *arg)
 	struct fkw_tok_word t, first;
 	size_t idx;
 
-	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first) || aggregate(sc, first))
+	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first) || fkw_person_group(sc, first))
 		return 0;
 	pw->hint = t.k;
 	idx = t.k - e->anchor;
@@ -901,7 +619,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 		return -1;
 	drop_signed(sc);
 	if (!person_given && sc->own)
-		drop_writer(sc);
+		fkw_person_drop_writer(sc);
 	if (!person_given) {
 		if (pairs_near(sc, window) < 0)
 			return -1;
@@ -959,7 +677,7 @@ scan_segment(const struct fconf *c, const char *self, int own, const struct fseg
 	cb[0] = ' ';
 	ftext_canon(cb + 1, g->text, g->len);
 	cb[g->len + 1] = ' ';
-	sc.public_text = says_public(cb, g->len + 2);
+	sc.public_text = fkw_person_public_text(cb, g->len + 2);
 	if (out)
 		rc = categories(&sc, c, person_given, g->where, out);
 	if (rc == 0 && person)

@@ -1,0 +1,286 @@
+/* person: who a keyword finding is about. A category counts only where an
+ * identifiable individual is in reach: a given name (names.txt), a street
+ * address, a person word, or a CPR number. Not an individual: the mail's
+ * addressee or writer, a group ("42 anbringelser"), the writer's own
+ * matters in her own text, or a role word in a text that says it is public.
+ * The scan mechanics are in scan.c; these are the rules. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/signoff.h"
+#include "base/text.h"
+#include "detect/keywords/internal.h"
+#include "detect/keywords/scan.h"
+
+/* Exclusion-list words, and words inside a signature or disclaimer: names
+ * and department words there do not describe the case. */
+int
+fkw_person_excluded(struct scan *sc, struct fkw_tok_word t)
+{
+	if (fkw_set_has(sc->d->exclude, sc->cb + t.s, t.len))
+		return 1;
+	return !sc->nosig && fsignoff_covers(&sc->sig, t.s - 1);
+}
+
+static int
+capitalised(const struct scan *sc, struct fkw_tok_word t)
+{
+	size_t j = t.s - 1;
+	unsigned char c0 = (unsigned char)sc->orig[j];
+
+	if (c0 < 0x80 && (c0 < 'A' || c0 > 'Z'))
+		return 0;
+	return ftext_is_upper(ftext_utf8_next(sc->orig, sc->len, &j)) &&
+	    !(t.len > 1 && ftext_is_upper((unsigned char)sc->orig[t.s]));
+}
+
+/* "Anne Holm", "Per V.": two capitalised words, close, not stop words.
+ * The rule when IT ships no names.txt. */
+static int
+any_pair(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
+{
+	size_t bo = b.s - 1;
+
+	return b.len > 0 && a.len > 1 && capitalised(sc, b) && capitalised(sc, a) &&
+	    (b.len > 1 || (bo + 1 < sc->len && sc->orig[bo + 1] == '.')) &&
+	    b.s - (a.s + a.len) <= 2 &&
+	    !fkw_set_has(sc->d->stop, sc->cb + a.s, a.len) &&
+	    !fkw_set_has(sc->d->stop, sc->cb + b.s, b.len) &&
+	    !fkw_person_excluded(sc, a) && !fkw_person_excluded(sc, b);
+}
+
+/* Words after which a name is the addressee or the writer, not the case:
+ * greetings and sign-offs ("Hej Per", "Mvh Karen"), and the header lines of
+ * a quoted mail ("Til: Hanne Holm"). */
+static const char *const greet[] = {
+	"hej", "kære", "hi", "dear", "hello", "hejsa", "goddag", "kaere", "hilsen", "hilsner",
+	"mvh", "vh", "kh", "bh", "knus", "regards", "cheers", "wishes", NULL
+};
+
+static const char *const fields[] = { "til", "fra", "from", "to", "cc", "sendt", "sent", NULL };
+
+static int
+word_in(const struct scan *sc, struct fkw_tok_word t, const char *const *list)
+{
+	for (size_t i = 0; t.len && list[i]; i++)
+		if (t.len == strlen(list[i]) && memcmp(sc->cb + t.s, list[i], t.len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+greeted(struct scan *sc, struct fkw_tok_word a)
+{
+	struct fkw_tok_word p = fkw_tok_prev(&sc->tk, a);
+	size_t after = p.s - 1 + p.len;
+
+	return word_in(sc, p, greet) ||
+	    (word_in(sc, p, fields) && after < sc->len && sc->orig[after] == ':');
+}
+
+/* The sender's or an addressee's own given name: a member writing about
+ * herself, signing, or talking to the person she writes to. */
+static int
+self_name(const struct scan *sc, struct fkw_tok_word a)
+{
+	const char *s = sc->self;
+
+	while (*s) {
+		size_t n = strcspn(s, " \t\"'");
+		if (n == a.len && memcmp(s, sc->cb + a.s, n) == 0)
+			return 1;
+		s += n;
+		s += strspn(s, " \t\"'");
+	}
+	return 0;
+}
+
+/* "Engvej 3", "Søbyvej 12": a capitalised street word and a house number. */
+static const char *const street[] = {
+	"vej", "gade", "stræde", "allé", "alle", "vænget", "plads", "torv", "bakken", "toften",
+	"road", "street", NULL
+};
+
+static int
+address(struct scan *sc, struct fkw_tok_word a)
+{
+	size_t end = a.s - 1 + a.len;
+
+	if (end + 1 >= sc->len || sc->orig[end] != ' ' || sc->orig[end + 1] < '1' ||
+	    sc->orig[end + 1] > '9')
+		return 0;
+	for (size_t i = 0; street[i]; i++) {
+		size_t n = strlen(street[i]);
+		if (a.len > n && memcmp(sc->cb + a.s + a.len - n, street[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A named individual at a: a given name from names.txt ("Karin", "Per
+ * Hansen") that is not the greeting's addressee, or a street address.
+ * Capitalised pairs that are not names ("Danmarks Statistik", "Region
+ * Syddanmark") point at nobody. Without names.txt, any capitalised pair. */
+int
+fkw_person_name(struct scan *sc, struct fkw_tok_word a, struct fkw_tok_word b)
+{
+	if (sc->d->nnames == 0)
+		return any_pair(sc, a, b);
+	if (a.len < 2 || !capitalised(sc, a) || fkw_person_excluded(sc, a))
+		return 0;
+	if (address(sc, a))
+		return 1;
+	if (greeted(sc, a) || self_name(sc, a))
+		return 0;
+	if (fkw_set_has(sc->d->names_pair, sc->cb + a.s, a.len))
+		return b.len > 0 && capitalised(sc, b) && b.s - (a.s + a.len) <= 2 &&
+		    !fkw_set_has(sc->d->stop, sc->cb + b.s, b.len) && !fkw_person_excluded(sc, b);
+	return fkw_set_has(sc->d->names, sc->cb + a.s, a.len);
+}
+
+/* "42 anbringelser", "antal sigtede", "many patients": a count or a
+ * quantifier before the term speaks of a group, not of one person. */
+static const char *const quantifiers[] = {
+	"antal", "antallet", "alle", "mange", "flere", "nogle", "samtlige", "disse", "procent",
+	"andelen", "halvdelen", "number", "many", "all", "several", "most", "percent", NULL
+};
+
+static const char *const of[] = { "af", "of", NULL };
+
+int
+fkw_person_group(struct scan *sc, struct fkw_tok_word first)
+{
+	size_t p = first.s - 1;     /* orig index of the term's first byte */
+	struct fkw_tok_word prev;
+
+	/* One blank: a table's cells ("84\tdemens") are not a count. Not before
+	 * a verb phrase: "sønnen på 24 er indlagt" is one person. */
+	if (p > 0 && sc->orig[p - 1] == ' ')
+		p--;
+	if (first.len >= 4 && p > 0 &&
+	    ((sc->orig[p - 1] >= '0' && sc->orig[p - 1] <= '9') || sc->orig[p - 1] == '%'))
+		return 1;
+	prev = fkw_tok_prev(&sc->tk, first);
+	if (word_in(sc, prev, of))     /* "antallet af sigtede", "number of patients" */
+		prev = fkw_tok_prev(&sc->tk, prev);
+	return word_in(sc, prev, quantifiers);
+}
+
+/* In a text that says it is public (a press release, an invitation, an
+ * op-ed, a newsletter) "borgeren", "en 34-årig mand" or "hun" speak of
+ * someone in general or of nobody the writer may not name; a name, an
+ * address or a CPR number still count. */
+int
+fkw_person_is(const struct scan *sc, const struct hit *h)
+{
+	if (h->entry < 0)
+		return 1;
+	return sc->d->e[h->entry].cat == KW_PERSON && !sc->public_text;
+}
+
+static const char *const public_markers[] = {
+	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
+	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
+	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
+	" op ed ", NULL
+};
+
+int
+fkw_person_public_text(const char *cb, size_t n)
+{
+	for (size_t i = 0; public_markers[i]; i++)
+		if (memmem(cb, n, public_markers[i], strlen(public_markers[i])) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Who a window is about, for --explain: never the name itself. */
+void
+fkw_person_label(const struct scan *sc, int cpr_seen, size_t p, char *out, size_t n)
+{
+	if (cpr_seen)
+		snprintf(out, n, "cpr number or body");
+	else if (p < sc->nh && sc->h[p].entry < 0)
+		snprintf(out, n, "name");
+	else if (p < sc->nh)
+		snprintf(out, n, "word: %s", sc->d->e[sc->h[p].entry].term);
+	else
+		out[0] = '\0';
+}
+
+/* ---- the writer's own matters ---- */
+
+static const char *const first_person[] = {
+	"jeg", "mig", "min", "mit", "mine", "my", "me", "myself", NULL
+};
+
+static int
+sentence_end(int ch)
+{
+	return ch == '.' || ch == '!' || ch == '?' || ch == ';';
+}
+
+/* The sentence around orig[p]: back and forth to an end mark or an empty
+ * line, at most 400 bytes each way. */
+static void
+sentence(const struct scan *sc, size_t p, size_t *s, size_t *e)
+{
+	size_t a = p, b = p, lim = 400;
+
+	while (a > 0 && p - a < lim && !sentence_end(sc->orig[a - 1]) &&
+	    !(sc->orig[a - 1] == '\n' && a > 1 && (sc->orig[a - 2] == '\n' ||
+	    (sc->orig[a - 2] == '\r' && a > 2 && sc->orig[a - 3] == '\n'))))
+		a--;
+	while (b < sc->len && b - p < lim && !sentence_end(sc->orig[b]) &&
+	    !(sc->orig[b] == '\n' && b + 1 < sc->len && (sc->orig[b + 1] == '\n' ||
+	    sc->orig[b + 1] == '\r')))
+		b++;
+	*s = a;
+	*e = b;
+}
+
+/* The hit is said of the writer ("jeg er blevet opereret", "min kræft",
+ * "my cancer": a first-person word at most four words before it, or
+ * opening its sentence) and its
+ * sentence names nobody else (no person word, no name): the member's own
+ * matters, which are not confidential information about a citizen. */
+static int
+about_writer(struct scan *sc, const struct hit *h)
+{
+	size_t s, e, q;
+	struct fkw_tok_word t, first = fkw_tok_of(&sc->tk, h->off, 0);
+	int me = 0, k = 0;
+
+	for (t = fkw_tok_prev(&sc->tk, first); t.len && k < 4 && !me; t = fkw_tok_prev(&sc->tk, t), k++)
+		me = word_in(sc, t, first_person);
+	sentence(sc, h->off - 1, &s, &e);
+	for (q = s + 1; q <= e && sc->cb[q] == ' '; q++)
+		;
+	/* or the sentence opens with the writer: "Jeg bliver opereret, og
+	 * derefter venter strålebehandling" */
+	if (!me && q <= e)
+		me = word_in(sc, fkw_tok_of(&sc->tk, q, 0), first_person);
+	if (!me)
+		return 0;
+	for (t = q <= e ? fkw_tok_of(&sc->tk, q, 0) : first; q <= e && t.len && t.s <= e;
+	    t = fkw_tok_next(&sc->tk, t))
+		if (fkw_set_has(sc->d->person_words, sc->cb + t.s, t.len) ||
+		    fkw_person_name(sc, t, fkw_tok_next(&sc->tk, t)))
+			return 0;
+	return 1;
+}
+
+void
+fkw_person_drop_writer(struct scan *sc)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sc->nh; i++)
+		if (sc->h[i].entry < 0 || sc->d->e[sc->h[i].entry].cat == KW_PERSON ||
+		    !about_writer(sc, &sc->h[i]))
+			sc->h[n++] = sc->h[i];
+	sc->nh = n;
+}
