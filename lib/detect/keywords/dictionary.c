@@ -14,6 +14,7 @@
 #include "detect/keywords/keywords.h"
 #include "detect/keywords/engine.h"
 #include "detect/keywords/internal.h"
+#include "detect/keywords/scan.h"
 #include "detect/keywords/wordset.h"
 #include "analyse/signoff.h"
 #include "base/text.h"
@@ -67,6 +68,7 @@ fkw_dict_free(struct fkw_dict *d)
 	free(d->e);
 	fkw_engine_free(d->hs);
 	fkw_engine_free(d->hs_person);
+	fkw_engine_free(d->hs_public);
 	free(d->disc_off);
 	free(d);
 }
@@ -444,6 +446,30 @@ build_person_words(struct fkw_dict *d)
 	return 0;
 }
 
+/* The public-text markers: one more small database, asked per segment
+ * only once a window could count. */
+static int
+build_public(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
+{
+	const char **w = NULL;
+	size_t *len = NULL, n = 0;
+	unsigned *flags = NULL;
+	char why[256];
+	int rc = -1;
+
+	if (fkw_person_marker_words(&w, &len, &n) < 0 ||
+	    (flags = calloc(n ? n : 1, sizeof(*flags))) == NULL)
+		snprintf(err, errlen, "%s:0: out of memory", dir);
+	else if ((d->hs_public = fkw_engine_build(w, len, flags, NULL, n, why, sizeof(why))) == NULL)
+		snprintf(err, errlen, "%s:0: public-text markers: %s", dir, why);
+	else
+		rc = 0;
+	free(w);
+	free(len);
+	free(flags);
+	return rc;
+}
+
 static int
 build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 {
@@ -453,7 +479,8 @@ build_engine(struct fkw_dict *d, const char *dir, char *err, size_t errlen)
 	}
 	pick_anchors(d);
 	if (build_one(d, LITS_CATEGORY, &d->hs, dir, err, errlen) < 0 ||
-	    build_one(d, LITS_PERSON, &d->hs_person, dir, err, errlen) < 0)
+	    build_one(d, LITS_PERSON, &d->hs_person, dir, err, errlen) < 0 ||
+	    build_public(d, dir, err, errlen) < 0)
 		return -1;
 	return 0;
 }

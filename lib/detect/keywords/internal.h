@@ -40,6 +40,7 @@ struct fkw_dict {
 	size_t nnames;             /* 0: no names.txt, any capitalised pair is a name */
 	struct fkw_engine *hs;         /* category and disclaimer anchors: every segment */
 	struct fkw_engine *hs_person;  /* person anchors: in windows that could count */
+	struct fkw_engine *hs_public;  /* "pressemeddelelse": a text that says it is public */
 	size_t *disc_off;         /* per disclaimer phrase (id d->n + i): its anchor's offset */
 };
 

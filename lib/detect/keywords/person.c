@@ -12,6 +12,7 @@
 
 #include "analyse/signoff.h"
 #include "base/text.h"
+#include "detect/keywords/engine.h"
 #include "detect/keywords/internal.h"
 #include "detect/keywords/scan.h"
 
@@ -188,13 +189,56 @@ static const char *const public_markers[] = {
 	" op ed ", NULL
 };
 
+/* The markers without their blanks, for the dictionary's marker engine. */
 int
-fkw_person_public_text(const char *cb, size_t n)
+fkw_person_marker_words(const char ***w, size_t **len, size_t *n)
 {
-	for (size_t i = 0; public_markers[i]; i++)
-		if (memmem(cb, n, public_markers[i], strlen(public_markers[i])) != NULL)
-			return 1;
+	size_t k = 0;
+
+	while (public_markers[k])
+		k++;
+	*n = k;
+	if ((*w = calloc(k, sizeof(**w))) == NULL || (*len = calloc(k, sizeof(**len))) == NULL)
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		(*w)[i] = public_markers[i] + 1;
+		(*len)[i] = strlen(public_markers[i]) - 2;
+	}
 	return 0;
+}
+
+struct marker_hit {
+	const char *cb;
+	size_t n;
+	int found;
+};
+
+/* The engine reports a root of the marker's first word: the whole marker,
+ * blanks included, must be there. */
+static int
+on_marker(size_t at, size_t id, void *arg)
+{
+	struct marker_hit *m = arg;
+	const char *mk = public_markers[id];
+	size_t l = strlen(mk);
+
+	if (at >= 1 && at - 1 <= m->n && m->n - (at - 1) >= l && memcmp(m->cb + at - 1, mk, l) == 0) {
+		m->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n)
+{
+	struct marker_hit m = { cb, n, 0 };
+
+	if (d->hs_public == NULL)
+		return 0;
+	if (fkw_engine_scan(d->hs_public, cb, n, on_marker, &m) < 0)
+		return -1;
+	return m.found;
 }
 
 /* Who a window is about, for --explain: never the name itself. */

@@ -35,6 +35,24 @@ grow(void **v, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+/* A root is a prefix: " bor" fires on every "borger". An anchor word that
+ * starts a token must be there whole, and end there unless it has a "*"
+ * ending; dropping the rest here keeps the raw hits few, so most segments
+ * never build their token array. (A "*x" anchor matches anywhere in its
+ * token, so the token decides; check_raw does that.) */
+static int
+anchor_here(const struct scan *sc, const struct kw_entry *e, size_t at)
+{
+	const struct kw_word *a = &e->w[e->anchor];
+	size_t n = sc->len + 2;
+
+	if (a->pre)
+		return 1;
+	if (at > n || n - at < a->len + !a->suf || memcmp(sc->cb + at, a->w, a->len) != 0)
+		return 0;
+	return a->suf || sc->cb[at + a->len] == ' ';
+}
+
 static int
 on_raw(size_t at, size_t entry, void *arg)
 {
@@ -53,6 +71,8 @@ on_raw(size_t at, size_t entry, void *arg)
 		sc->np++;
 		return 0;
 	}
+	if (!anchor_here(sc, &sc->d->e[entry], sc->base + at))
+		return 0;
 	if (grow((void **)&sc->r, &sc->capr, sc->nr + 1, sizeof(*sc->r)) < 0)
 		return -1;
 	sc->r[sc->nr].at = sc->base + at;
@@ -96,15 +116,6 @@ by_cand(const void *a, const void *b)
 
 	return (x->at > y->at) - (x->at < y->at);
 }
-
-
-
-
-
-
-
-
-
 
 
 /* Does entry e start at token first? */
@@ -178,7 +189,6 @@ holds(struct scan *sc, const struct kw_entry *e, size_t at, size_t hint, struct 
 }
 
 
-
 /* Raw engine hits r[from..] -> checked hits (appended) with their token
  * index, counted only for the hits that hold: most raw hits are a root
  * inside a longer word. Without the token array from must be 0. */
@@ -232,8 +242,6 @@ sort_hits(struct scan *sc)
 			sc->h[n++] = sc->h[i];
 	sc->nh = n;
 }
-
-
 
 
 /* A person among hits [first, last), sorted by token, at a word index in
@@ -435,10 +443,6 @@ drop_signed(struct scan *sc)
 }
 
 
-
-
-
-
 /* The windows (by their first hit's token) that reach the threshold before
  * signatures are excluded and persons looked for: only there can either
  * change a finding, so only there are persons looked for. */
@@ -615,7 +619,9 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 		return -1;
 	if (sc->nq == 0)
 		return 0;
-	if (fkw_tok_build(&sc->tk) < 0 || find_signature(sc) < 0)
+	/* Asked only now: most segments never get here. */
+	if ((sc->public_text = fkw_person_public_text(sc->d, sc->cb, sc->len + 2)) < 0 ||
+	    fkw_tok_build(&sc->tk) < 0 || find_signature(sc) < 0)
 		return -1;
 	drop_signed(sc);
 	if (!person_given && sc->own)
@@ -652,6 +658,8 @@ persons_anywhere(struct scan *sc, int *person)
 	    find_signature(sc) < 0 || check_raw(sc, 0) < 0)
 		return -1;
 	sort_hits(sc);
+	if ((sc->public_text = fkw_person_public_text(sc->d, sc->cb, sc->len + 2)) < 0)
+		return -1;
 	return any_person(sc, person);
 }
 
@@ -677,7 +685,6 @@ scan_segment(const struct fconf *c, const char *self, int own, const struct fseg
 	cb[0] = ' ';
 	ftext_canon(cb + 1, g->text, g->len);
 	cb[g->len + 1] = ' ';
-	sc.public_text = fkw_person_public_text(cb, g->len + 2);
 	if (out)
 		rc = categories(&sc, c, person_given, g->where, out);
 	if (rc == 0 && person)

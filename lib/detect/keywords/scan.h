@@ -54,7 +54,10 @@ int fkw_person_group(struct scan *sc, struct fkw_tok_word first);
 /* Does hit h point at an individual (a name, or a person word)? */
 int fkw_person_is(const struct scan *sc, const struct hit *h);
 /* Does the canon buffer cb[0, n) say the text is public? */
-int fkw_person_public_text(const char *cb, size_t n);
+int fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n);
+/* The markers' words for the dictionary to build d->hs_public from (*w
+ * points into static strings; the caller frees the two arrays). */
+int fkw_person_marker_words(const char ***w, size_t **len, size_t *n);
 /* Who a window is about, for --explain: never the name itself. */
 void fkw_person_label(const struct scan *sc, int cpr_seen, size_t p, char *out, size_t n);
 /* Drops the category hits said of the writer in her own text. */
