@@ -42,7 +42,6 @@ fmsg_global_init(void)
 	if (global_users++ == 0) {
 		g_mime_init();
 		xmlInitParser();
-		fextract_global_init();
 	}
 	pthread_mutex_unlock(&global_mu);
 }

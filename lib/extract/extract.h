@@ -1,9 +1,10 @@
 /* extract: attachment text extraction (text, OOXML, ODF, PDF, zip members).
  *
  * fextract_extract() runs in the calling process and is what the fuzzers drive.
- * The analysis only calls fextract_extract_sandboxed(): a forked child with CPU,
- * memory and file-size rlimits, a wall-clock timeout and a capped pipe, so
- * that a hostile file can crash or hang only that child. */
+ * The analysis only calls fextract_extract_sandboxed(): a spawned
+ * fortrolig-extract with CPU, memory and file-size rlimits, a wall-clock
+ * timeout and a capped pipe, so that a hostile file can crash or hang only
+ * that child. */
 #ifndef FORTROLIG_FX_H
 #define FORTROLIG_FX_H
 
@@ -62,9 +63,12 @@ void fextract_dispatch(enum fextract_kind k, const unsigned char *p, size_t n,
     const struct fextract_limits *l, int depth, struct fextract_result *r);
 void fextract_extract_sandboxed(enum fextract_kind k, const unsigned char *p, size_t n,
     const struct fextract_limits *l, struct fextract_result *r);
-/* Call once at start-up: pre-registers library types so that a forked
- * child needs no lock another thread may hold. */
+/* Registers Poppler's types once per process. */
 void fextract_global_init(void);
+/* The extractor program: $FORTROLIG_EXTRACTOR, else the installed one. */
+const char *fextract_helper_path(void);
+/* main() of fortrolig-extract: the child's side of the sandbox. */
+int fextract_helper_main(int argc, char **argv);
 
 /* The extractors (extract/text.c, extract/zip.c, extract/office.c, extract/pdf.c). */
 void fextract_text(const unsigned char *p, size_t n, struct fextract_result *r);

@@ -13,7 +13,7 @@
 void
 fextract_global_init(void)
 {
-	/* Type registration takes GLib's type lock; do it before any fork. */
+	/* Once, before the first document: registration takes GLib's type lock. */
 	g_type_ensure(POPPLER_TYPE_DOCUMENT);
 	g_type_ensure(POPPLER_TYPE_PAGE);
 }

@@ -367,6 +367,22 @@ START_TEST(t_sandbox)
 	ck_assert_int_eq(r.status, FEXTRACT_FAILED);
 	ck_assert_str_eq(r.reason, "attachment extraction time limit");
 	fextract_result_free(&r);
+	/* No extractor program: the part cannot be read, never "clean". */
+	{
+		char *was = getenv("FORTROLIG_EXTRACTOR") ? strdup(getenv("FORTROLIG_EXTRACTOR")) : NULL;
+		setenv("FORTROLIG_EXTRACTOR", "/nonexistent/fortrolig-extract", 1);
+		fextract_result_init(&r, lim.max_text);
+		fextract_extract_sandboxed(FEXTRACT_KIND_PDF, (const unsigned char *)in.data, in.len,
+		    &lim, &r);
+		ck_assert_int_eq(r.status, FEXTRACT_FAILED);
+		ck_assert_uint_eq(r.text.len, 0);
+		fextract_result_free(&r);
+		if (was)
+			setenv("FORTROLIG_EXTRACTOR", was, 1);
+		else
+			unsetenv("FORTROLIG_EXTRACTOR");
+		free(was);
+	}
 	/* Output larger than the cap. */
 	l = lim;
 	l.max_text = 1000;
