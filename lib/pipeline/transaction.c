@@ -237,7 +237,8 @@ log_memory(const struct fort_msg *m)
 		    m->member ? "outbound" : "inbound", fclass_name(v->cls));
 }
 
-/* The decision line, and why each recipient with a key question got its action. */
+/* The decision line, and why each rejected recipient, or one with a key
+ * question, got its action (fortrolig-report counts the reject reasons). */
 static void
 log_verdict(const struct fort_msg *m)
 {
@@ -250,7 +251,8 @@ log_verdict(const struct fort_msg *m)
 	fbuf_free(&line);
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		const struct fpol_rcpt *r = &v->rcpts[i];
-		if (r->why[0] == '\0' && r->action != FACT_SMIME && r->action != FACT_PGP)
+		if (r->why[0] == '\0' && r->action != FACT_SMIME && r->action != FACT_PGP &&
+		    r->action != FACT_REJECT)
 			continue;
 		flog(&m->log, LOG_INFO, "rcpt=<%s> action=%s reason=%s%s%s%s", r->addr,
 		    faction_name(r->action), r->reason, r->why[0] ? " why=\"" : "", r->why,

@@ -45,6 +45,9 @@ t_user() { getent passwd fortrolig >/dev/null && [ "$(stat -c '%U %a' /var/lib/f
 check "postinst: system user and /var/lib/fortrolig (fortrolig, 0750)" t_user
 t_key() { [ "$(stat -c '%U %a %s' /var/lib/fortrolig/thread.key)" = "fortrolig 600 65" ]; }
 check "postinst: the HMAC key (0600, 32 bytes in hex)" t_key
+t_report() { [ -x /usr/bin/fortrolig-report ] && ls /usr/share/man/man1/fortrolig-report.1* >/dev/null 2>&1 &&
+	/usr/bin/fortrolig-report --json </dev/null | grep -q '"pseudonymised":true'; }
+check "fortrolig-report is installed with its man page and reads the package's key" t_report
 check "fortrolig-milter -n passes on the installed configuration" \
 	/usr/sbin/fortrolig-milter -n -c /etc/fortrolig/fortrolig.conf
 t_unit() { systemd-analyze verify /lib/systemd/system/fortrolig-milter.service >"$W/unit.log" 2>&1 ||
