@@ -62,10 +62,10 @@ t_binaries() {
     local libs
     libs=$(sm_missing_libs)
     [ -z "$libs" ] || { diag "sendmail needs $libs: run scripts/bootstrap.sh"; return 1; }
-    e2e_log "sendmail $SM_VERSION from $SM_ROOT"
 }
 check "fortrolig-milter built; sendmail-bin and sendmail-cf unpacked, not installed" t_binaries
 [ "$FAILED" = 0 ] || { finish; exit 1; }
+echo "# sendmail $SM_VERSION, unpacked in $SM_ROOT"
 
 # ------------------------------------------------------------------ setup
 

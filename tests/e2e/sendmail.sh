@@ -70,6 +70,7 @@ sm_fetch() {
     exec {lockfd}>&-
     [ "$rc" = 0 ] || return 1
     SM_ROOT=$cache/root
+    # shellcheck disable=SC2034 # for the caller
     SM_VERSION=$(dpkg-deb -f "$cache"/debs/sendmail-bin_*.deb Version 2>/dev/null || echo '?')
     [ -x "$(sm_bin)" ] && [ -f "$(sm_cfdir)/m4/cf.m4" ]
 }
@@ -123,7 +124,8 @@ MC
     } >"$mc"
 }
 
-# sm_in_ns: the command run inside the namespaces (see the top).
+# the script run inside the namespaces (see the top), expanded there
+# shellcheck disable=SC2016
 SM_NS_SCRIPT='hostname sm.e2e.invalid &&
 mount --bind "$1/hosts" /etc/hosts &&
 mount --bind "$1/resolv.conf" /etc/resolv.conf || exit 1
