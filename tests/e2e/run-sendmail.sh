@@ -268,4 +268,14 @@ t_sm_stop() {
     e2e_wait_port_closed "$SMTP_PORT" 5 || { diag "port $SMTP_PORT still open"; return 1; }
 }
 check "Sendmail stops on SIGTERM and leaves no process behind" t_sm_stop
+check "milter stops on SIGTERM again" t_stop
+
+# The milter is built with ASan/UBSan in CI: its log must hold no report.
+t_sanitizers() {
+    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$W/milter.log"; then
+        diag "$(cat "$W/milter.log")"
+        return 1
+    fi
+}
+check "no ASan/UBSan/LSan report in the milter log" t_sanitizers
 finish

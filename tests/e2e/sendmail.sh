@@ -61,7 +61,7 @@ sm_fetch() {
             for deb in "$cache"/debs/*.deb; do
                 dpkg-deb -x "$deb" "$cache/root.new" || rc=1
             done
-            [ "$rc" = 0 ] && mv "$cache/root.new" "$cache/root"
+            [ "$rc" = 0 ] && rm -rf "$cache/root" && mv "$cache/root.new" "$cache/root"
         else
             rc=1
             e2e_note "apt-get download failed; see $cache/debs/apt.log"
