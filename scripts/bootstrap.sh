@@ -24,6 +24,10 @@ PACKAGES=(
 	qpdf zlib1g-dev clang
 	# tests: the Debian package (tests/package/run-package.sh)
 	debhelper lintian
+	# tests: Sendmail (tests/e2e/run-sendmail.sh). sendmail-bin conflicts with
+	# postfix: the test downloads and unpacks it itself; these are its m4 and
+	# the libraries it links that Postfix does not pull in.
+	m4 liblockfile1 libwrap0 util-linux mount
 )
 
 install_packages() {
