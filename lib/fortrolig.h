@@ -92,6 +92,9 @@ int fort_msg_member(const struct fort_msg *m);
  * untouched, and their body need not be handed over. */
 int fort_msg_wanted(const struct fort_msg *m);
 const struct fpol_verdict *fort_verdict(const struct fort_msg *m);
+/* Why a tempfail: the class fort_eom failed with, else the one the verdict
+ * turned into a tempfail (its would); FORT_OK when neither. No strings to parse. */
+enum fort_stat fort_msg_fail(const struct fort_msg *m);
 /* Moves the verdict to out, which the caller frees (fpol_verdict_free). */
 void fort_msg_take_verdict(struct fort_msg *m, struct fpol_verdict *out);
 const struct fconf *fort_msg_conf(const struct fort_msg *m);

@@ -85,7 +85,7 @@ replace_body(SMFICTX *ctx, struct fkeys_out *o)
 	return r;
 }
 
-int
+enum fort_stat
 fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mimehdrs *h,
     const struct flog_ctx *log)
 {
@@ -93,25 +93,25 @@ fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mimehdrs *h,
 	const struct fpol_verdict *v = fort_verdict(m);
 	struct fkeys_out o;
 	char err[256] = "";
-	int r = -1;
+	enum fort_stat r;
 
 	if (h->overflow) {
 		flog(log, LOG_ERR, "cannot encrypt: over the MIME header limit");
-		return -1;
+		return FORT_LIMIT;
 	}
 	fkeys_out_init(&o, (size_t)c->spill_size);
-	if (fort_encrypt(m, &o, err, sizeof(err)) != FORT_OK)
+	if ((r = fort_encrypt(m, &o, err, sizeof(err))) != FORT_OK)
 		flog(log, LOG_ERR, "encryption failed: %s", err[0] ? err : "out of memory");
-	else if (swap_headers(ctx, c, v, h, &o) < 0 || replace_body(ctx, &o) < 0)
+	else if (swap_headers(ctx, c, v, h, &o) < 0 || replace_body(ctx, &o) < 0) {
 		flog(log, LOG_ERR, "cannot rewrite the message through the MTA");
-	else {
+		r = FORT_INTERNAL;
+	} else {
 		const char *raw;
 		size_t len = 0;
 		(void)fort_msg_data(m, &raw, &len);
 		flog(log, LOG_INFO, "encrypted (%s) %zu bytes -> %zu bytes%s%s", faction_name(v->enc),
 		    len, o.len, o.spill ? " (spilled)" : "",
 		    v->protect_subject ? ", subject protected" : "");
-		r = 0;
 	}
 	fkeys_out_free(&o);
 	return r;

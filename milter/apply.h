@@ -28,8 +28,9 @@ struct fm_mimehdrs {
 
 void fm_mimehdrs_note(struct fm_mimehdrs *h, const char *name);
 
-/* Encrypts raw and rewrites the message. 0, or -1 (the caller tempfails). */
-int fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mimehdrs *h,
+/* Encrypts raw and rewrites the message. FORT_OK, or the failure class the
+ * caller tempfails with (FORT_KEYSTORE: the encryption; FORT_INTERNAL: the MTA). */
+enum fort_stat fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mimehdrs *h,
     const struct flog_ctx *log);
 /* Sends the advice mail, then deletes the dropped recipients. */
 int fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,

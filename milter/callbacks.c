@@ -14,7 +14,9 @@
 #include <libmilter/mfapi.h>
 
 #include "apply.h"
+#include "base/io.h"
 #include "fortrolig.h"
+#include "metrics.h"
 #include "milter.h"
 
 #define FM_MAX_RCPTS 1000
@@ -35,8 +37,9 @@ struct fm_conn {
 };
 
 /* libmilter has no user pointer for the filter itself: set once before
- * smfi_main() and only read afterwards. */
-static struct fort_lib *fm_lib;
+ * smfi_main() and only read afterwards (the counters it points to are
+ * atomics). */
+static const struct fm_filter *fm_ctx;
 
 static void
 msg_free(struct fm_msg *m)
@@ -70,11 +73,26 @@ end_message(struct fm_conn *c)
 	c->msg = NULL;
 }
 
+/* Every 4xx is counted with its cause. */
+static sfsistat
+tempfail_for(enum fort_stat cause)
+{
+	fmet_tempfail(fm_ctx->met, cause);
+	return SMFIS_TEMPFAIL;
+}
+
+/* A state that cannot be (no message, no memory): fail closed. */
+static sfsistat
+internal(void)
+{
+	return tempfail_for(FORT_INTERNAL);
+}
+
 /* A status from a phase before end of message: go on, or fail closed. */
 static sfsistat
 phase(enum fort_stat st)
 {
-	return st == FORT_OK ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+	return st == FORT_OK ? SMFIS_CONTINUE : tempfail_for(st);
 }
 
 static sfsistat
@@ -84,7 +102,7 @@ fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 
 	(void)host;
 	if (c == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	if (addr && addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)addr)->sin_addr, c->ip, sizeof(c->ip));
 	else if (addr && addr->sa_family == AF_INET6)
@@ -100,7 +118,7 @@ fm_helo(SMFICTX *ctx, char *helo)
 	struct fm_conn *c = conn_of(ctx);
 
 	if (c == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	fstrlcpy(c->helo, helo ? helo : "", sizeof(c->helo));
 	return SMFIS_CONTINUE;
 }
@@ -119,6 +137,7 @@ reject_spoof(SMFICTX *ctx, const struct fm_msg *m)
 		smfi_setreply(ctx, "550", "5.7.1", "Spoofed council sender / Forfalsket afsender");
 	fbuf_free(&da);
 	fbuf_free(&en);
+	fmet_reject(fm_ctx->met, FMET_REJ_SPOOFED);
 	return SMFIS_REJECT;
 }
 
@@ -132,15 +151,15 @@ fm_envfrom(SMFICTX *ctx, char **argv)
 	enum fort_stat st;
 
 	if (c == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	end_message(c);
 	fstrlcpy(c->auth, auth ? auth : "", sizeof(c->auth));
 	cl = (struct fort_client){ c->ip, c->helo, c->auth, FORT_LEARN_AUTO };
 	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	c->msg = m;
-	if ((m->fm = fort_msg_new(fm_lib, &cl)) == NULL)
-		return SMFIS_TEMPFAIL;
+	if ((m->fm = fort_msg_new(fm_ctx->lib, &cl)) == NULL)
+		return internal();
 	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
 	fort_msg_qid(m->fm, smfi_getsymval(ctx, "i"));
 	st = fort_sender(m->fm, argv[0]);
@@ -154,13 +173,13 @@ fm_envrcpt(SMFICTX *ctx, char **argv)
 	const char *arg = argv[0] ? argv[0] : "";
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	if (m->nrcpts == FM_MAX_RCPTS) {
 		smfi_setreply(ctx, "452", "4.5.3", "Too many recipients");
-		return SMFIS_TEMPFAIL;
+		return tempfail_for(FORT_LIMIT);
 	}
 	if ((m->rcpt_args[m->nrcpts] = strdup(arg)) == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	m->nrcpts++;
 	return phase(fort_rcpt(m->fm, arg));
 }
@@ -171,7 +190,7 @@ fm_header(SMFICTX *ctx, char *name, char *value)
 	struct fm_msg *m = msg_of(ctx);
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	fm_mimehdrs_note(&m->mime, name);
 	return phase(fort_header(m->fm, name, value));
 }
@@ -181,7 +200,7 @@ fm_eoh(SMFICTX *ctx)
 {
 	struct fm_msg *m = msg_of(ctx);
 
-	return m ? phase(fort_eoh(m->fm)) : SMFIS_TEMPFAIL;
+	return m ? phase(fort_eoh(m->fm)) : internal();
 }
 
 static sfsistat
@@ -189,7 +208,7 @@ fm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct fm_msg *m = msg_of(ctx);
 
-	return m ? phase(fort_body(m->fm, chunk, len)) : SMFIS_TEMPFAIL;
+	return m ? phase(fort_body(m->fm, chunk, len)) : internal();
 }
 
 /* Deletes client-supplied X-Fortrolig* headers, last occurrence first. */
@@ -221,14 +240,15 @@ reject(SMFICTX *ctx, const struct fm_msg *m, const struct fpol_verdict *v)
 	    l[17], l[18], l[19], l[20], l[21], l[22], l[23], (char *)NULL) != MI_SUCCESS)
 		smfi_setreply(ctx, "550", "5.7.1",
 		    "Fortrolige oplysninger kan ikke sendes / Confidential content cannot be sent");
+	fmet_reject(fm_ctx->met, fmet_reject_reason(v));
 	return SMFIS_REJECT;
 }
 
 static sfsistat
-tempfail(SMFICTX *ctx)
+tempfail(SMFICTX *ctx, const struct fm_msg *m)
 {
 	smfi_setreply(ctx, "451", "4.7.1", "Message could not be analysed; try again later");
-	return SMFIS_TEMPFAIL;
+	return tempfail_for(fort_msg_fail(m->fm));
 }
 
 static int
@@ -252,22 +272,24 @@ apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
 {
 	const struct fconf *c = fort_msg_conf(m->fm);
 	const char *sender = fort_msg_sender(m->fm);
+	enum fort_stat st;
 
 	switch (v->outcome) {
 	case FPOL_REJECT:
 		return reject(ctx, m, v);
 	case FPOL_TEMPFAIL:
-		return tempfail(ctx);
+		return tempfail(ctx, m);
 	default:
 		break;
 	}
 	/* Encrypt before anything is promised or changed: a failure tempfails. */
-	if (v->outcome == FPOL_ENCRYPT && fm_enc_apply(ctx, m->fm, &m->mime, &m->log) < 0)
-		return SMFIS_TEMPFAIL;
+	if (v->outcome == FPOL_ENCRYPT &&
+	    (st = fm_enc_apply(ctx, m->fm, &m->mime, &m->log)) != FORT_OK)
+		return tempfail_for(st);
 	if ((v->outcome != FPOL_DELIVER || !v->monitor) && v->ndropped &&
 	    fm_enc_drop(ctx, c, v, sender, m->rcpt_args, &m->log) < 0)
-		return SMFIS_TEMPFAIL;
-	return add_headers(ctx, v) == 0 ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+		return internal();
+	return add_headers(ctx, v) == 0 ? SMFIS_CONTINUE : internal();
 }
 
 static sfsistat
@@ -276,30 +298,33 @@ fm_eom(SMFICTX *ctx)
 	struct fm_msg *m = msg_of(ctx);
 	const struct fpol_verdict *v;
 	enum fort_stat st;
+	long long t0;
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return internal();
 	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
 	fort_msg_qid(m->fm, smfi_getsymval(ctx, "i"));
 	if (strip_headers(ctx, m) < 0) {
 		flog(&m->log, LOG_ERR, "cannot remove client X-Fortrolig headers: tempfail");
-		return SMFIS_TEMPFAIL;
+		return internal();
 	}
 	if (!fort_msg_wanted(m->fm))
 		return SMFIS_CONTINUE;
+	t0 = fio_now_us();
 	st = fort_eom(m->fm);
 	v = fort_verdict(m->fm);
+	fmet_analysed(fm_ctx->met, fio_now_us() - t0, st == FORT_OK ? v : NULL);
 	if (!fort_msg_member(m->fm)) {
 		/* Inbound: never blocked, never marked; analysed only to learn. A
 		 * failed learning is retried by the sender's MTA (store.on_error). */
 		if (st == FORT_OK && v->outcome == FPOL_TEMPFAIL) {
 			smfi_setreply(ctx, "451", "4.3.0", "Thread memory unavailable; try again later");
-			return SMFIS_TEMPFAIL;
+			return tempfail_for(fort_msg_fail(m->fm));
 		}
 		return SMFIS_CONTINUE;
 	}
 	if (st != FORT_OK)
-		return tempfail(ctx);
+		return tempfail(ctx, m);
 	return apply(ctx, m, v);
 }
 
@@ -327,7 +352,7 @@ fm_close(SMFICTX *ctx)
 }
 
 int
-fm_register(struct fort_lib *lib)
+fm_register(const struct fm_filter *f)
 {
 	static struct smfiDesc desc = {
 		.xxfi_name = "fortrolig",
@@ -345,6 +370,6 @@ fm_register(struct fort_lib *lib)
 		.xxfi_close = fm_close,
 	};
 
-	fm_lib = lib;
+	fm_ctx = f;
 	return smfi_register(desc) == MI_SUCCESS ? 0 : -1;
 }

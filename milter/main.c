@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "fortrolig.h"
 #include "keys/keys.h"
+#include "metrics.h"
 #include "milter.h"
 
 struct fm_opts {
@@ -227,21 +228,61 @@ open_socket(const char *sock, const char *user)
 	return 0;
 }
 
+/* The metrics endpoint: bound now, as root and before the fork, so that a
+ * taken or forbidden address stops the start with its reason. */
+static int
+metrics_listen(const struct fconf *c, struct fmet_http **http)
+{
+	char err[512];
+
+	*http = NULL;
+	if (c->metrics[0] == '\0')
+		return 0;
+	if ((*http = fmet_http_listen(c->metrics, err, sizeof(err))) == NULL) {
+		flog(NULL, LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Started after the signal mask is set: its thread must not take SIGTERM. */
+static int
+metrics_start(struct fmet_http *http, struct fmet *met, const char *addr)
+{
+	char err[512];
+
+	if (http == NULL)
+		return 0;
+	if (fmet_http_start(http, met, err, sizeof(err)) < 0) {
+		flog(NULL, LOG_ERR, "%s", err);
+		return -1;
+	}
+	flog(NULL, LOG_INFO, "metrics on http://%s/metrics", addr);
+	return 0;
+}
+
 static int
 run(const struct fm_opts *o, struct fort_lib *lib)
 {
 	struct fconf *c = fort_lib_conf(lib);
 	const char *sock = o->socket ? o->socket : c->socket;
+	struct fm_filter f = { lib, fmet_new() };
+	struct fmet_http *http = NULL;
 	pthread_t self = pthread_self(), tid;
 	sigset_t set;
 	char err[512] = "";
 	int rc = 1, pidfd = -1;
 
-	if (fm_register(lib) < 0 || open_socket(sock, c->user) < 0) {
-		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
-		fconf_unref(c);
-		return 1;
+	if (f.met == NULL) {
+		flog(NULL, LOG_ERR, "out of memory");
+		goto out;
 	}
+	if (fm_register(&f) < 0 || open_socket(sock, c->user) < 0) {
+		flog(NULL, LOG_ERR, "cannot listen on %s", sock);
+		goto out;
+	}
+	if (metrics_listen(c, &http) < 0)
+		goto out;
 	if (!o->foreground && daemonise() < 0) {
 		flog(NULL, LOG_ERR, "cannot daemonise: %s", strerror(errno));
 		goto out;
@@ -271,6 +312,8 @@ run(const struct fm_opts *o, struct fort_lib *lib)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (metrics_start(http, f.met, c->metrics) < 0)
+		goto out;
 	if (pthread_create(&tid, NULL, milter_thread, &self) != 0) {
 		flog(NULL, LOG_ERR, "cannot start the milter thread");
 		goto out;
@@ -281,6 +324,8 @@ run(const struct fm_opts *o, struct fort_lib *lib)
 	pthread_join(tid, NULL);
 	rc = 0;
 out:
+	fmet_http_stop(http);
+	fmet_free(f.met);
 	remove_pidfile(o->pidfile, pidfd);
 	fconf_unref(c);
 	return rc;

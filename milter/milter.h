@@ -5,8 +5,16 @@
 #include "conf/config.h"
 
 struct fort_lib;
-/* Registers the callbacks; lib must outlive smfi_main(). */
-int fm_register(struct fort_lib *lib);
+struct fmet;
+
+/* What the callbacks share: the library and the counters (metrics.h). */
+struct fm_filter {
+	struct fort_lib *lib;
+	struct fmet *met;
+};
+
+/* Registers the callbacks; f and what it points to must outlive smfi_main(). */
+int fm_register(const struct fm_filter *f);
 
 /* Missing state directories (key file, LMDB) for the run user, as root
  * before the privilege drop. 0, or -1 with err. */

@@ -209,6 +209,11 @@ fm_state_check(const char *conf, const struct fconf *c)
 		problem(&bad, conf, msg);
 		return -1;
 	}
+#ifndef HAVE_MICROHTTPD
+	if (c->metrics[0])
+		problem(&bad, conf, "metrics is set, but this fortrolig-milter was built without "
+		    "libmicrohttpd; remove the setting or build with libmicrohttpd-dev");
+#endif
 	if (c->user[0] && geteuid() != 0 && getpwnam(c->user)->pw_uid != geteuid())
 		fprintf(stderr, "%s: not run as root: the run user's rights are not checked\n", conf);
 	if ((pid = fork()) < 0)
@@ -217,5 +222,5 @@ fm_state_check(const char *conf, const struct fconf *c)
 		_exit(check_as_user(conf, c, geteuid() == 0) ? 1 : 0);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return bad == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

@@ -16,8 +16,12 @@ PACKAGES=(
 	libzip-dev libpoppler-glib-dev libvectorscan-dev libpcre2-dev libidn2-dev
 	# thread memory (LMDB, Redis) and SPF
 	liblmdb-dev libhiredis-dev redis-server libspf2-dev
+	# the milter's metrics endpoint
+	libmicrohttpd-dev
 	# tests: milter protocol, real Postfix, SMTP client, TLS certificates
 	miltertest postfix postfix-pcre swaks openssl python3 procps iproute2
+	# tests: scraping the metrics endpoint and parsing it as Prometheus does
+	curl python3-prometheus-client
 	# tests: decrypting clients for S/MIME and PGP/MIME
 	gnupg gpgsm
 	# tests: encrypted PDFs (extractor tests), libFuzzer harnesses

@@ -4,7 +4,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 export FORTROLIG_BUILD="$top/_build/ci"
-"$top/scripts/bootstrap.sh" --enable-sanitizers --enable-werror
+# --with-microhttpd: the metrics endpoint and its test must be built here.
+"$top/scripts/bootstrap.sh" --enable-sanitizers --enable-werror --with-microhttpd
 cd "$FORTROLIG_BUILD"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -25,10 +25,16 @@ fio_write_all(int fd, const void *buf, size_t n)
 }
 
 long long
-fio_now_ms(void)
+fio_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long
+fio_now_ms(void)
+{
+	return fio_now_us() / 1000;
 }

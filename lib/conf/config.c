@@ -11,6 +11,7 @@
 
 #include "base/address.h"
 #include "base/buffer.h"
+#include "base/net.h"
 #include "conf/config.h"
 #include "memory/thread.h"
 #include "detect/keywords/keywords.h"
@@ -32,6 +33,7 @@ struct centry {
 static const struct centry table[] = {
 	{ "mode", CT_ENUM, OFF(mode), FMODE_ENFORCE, 0, 0, "enforce|monitor" },
 	{ "socket", CT_STR, OFF(socket), 0, 0, 0, "inet:8894@127.0.0.1" },
+	{ "metrics", CT_STR, OFF(metrics), 0, 0, 0, "" },
 	{ "user", CT_STR, OFF(user), 0, 0, 0, "" },
 	{ "quoted_action", CT_ENUM, OFF(quoted_new_thread), 1, 0, 0, "as-body|new-thread" },
 	{ "detectors.cpr.enabled", CT_BOOL, OFF(cpr.enabled), 1, 0, 1, NULL },
@@ -453,6 +455,19 @@ check_unknown(struct loadctx *lc, config_setting_t *g, const char *prefix)
 	return 0;
 }
 
+/* The metrics listener serves without authentication: loopback only. */
+static int
+check_metrics(struct loadctx *lc, const config_t *cfg, const struct fconf *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char why[160];
+
+	if (c->metrics[0] == '\0' || fnet_loopback(c->metrics, &ss, &len, why, sizeof(why)) == 0)
+		return 0;
+	return fail(lc, config_lookup(cfg, "metrics"), "metrics = %s", why);
+}
+
 static int
 load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_default)
 {
@@ -471,6 +486,8 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    load_domains(lc, cfg, c) < 0 ||
 	    norm_list(lc, cfg, &c->council_senders, 0, "council.senders") < 0 ||
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
+		return -1;
+	if (check_metrics(lc, cfg, c) < 0)
 		return -1;
 	if (!fstore_known(c->store.backend))
 		return fail(lc, config_lookup(cfg, "store.backend"),

@@ -33,6 +33,7 @@ struct fconf {
 	char *path;
 	int mode;                  /* enum fmode */
 	char *socket;
+	char *metrics;             /* "HOST:PORT" of the metrics listener, "" = off */
 	char *user;
 	struct fstrlist council_senders, auth_users, internal_domains;
 	int quoted_new_thread;

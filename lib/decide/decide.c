@@ -177,6 +177,8 @@ fpol_fail(const struct fconf *c, enum fort_stat st, struct fpol_verdict *v)
 {
 	if (fort_stat_action(c, st) != FORT_FAIL_TEMPFAIL)
 		return;
+	if (v->would != FPOL_TEMPFAIL)
+		v->fail = st;
 	v->would = FPOL_TEMPFAIL;
 	v->outcome = v->monitor ? FPOL_DELIVER : FPOL_TEMPFAIL;
 }

@@ -38,6 +38,7 @@ struct fpol_verdict {
 	size_t nrcpts;
 	enum fpol_outcome outcome;       /* what is applied */
 	enum fpol_outcome would;         /* what enforce mode would apply */
+	enum fort_stat fail;             /* the class that made would TEMPFAIL (FORT_OK: none) */
 	enum faction enc;                /* FACT_SMIME or FACT_PGP when would == FPOL_ENCRYPT */
 	int protect_subject;             /* encrypting and the subject is confidential */
 	int split;                       /* recipients need different encryption kinds */

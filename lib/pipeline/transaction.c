@@ -39,6 +39,7 @@ struct fort_msg {
 	size_t nstrip, capstrip;
 	struct fspool spool;
 	struct fpol_verdict v;
+	enum fort_stat fail;       /* what fort_eom returned */
 };
 
 static void
@@ -341,6 +342,7 @@ fort_eom(struct fort_msg *m)
 	enum fort_stat st;
 
 	fpol_verdict_free(&m->v);
+	m->fail = FORT_OK;
 	if (!fort_msg_wanted(m))
 		return FORT_OK;
 	if (fmsg_analyse_spool(m->c, &m->spool, &msg) < 0)
@@ -351,6 +353,7 @@ fort_eom(struct fort_msg *m)
 	if (st != FORT_OK) {
 		flog(&m->log, LOG_ERR, "analysis failed (%s)%s", fort_stat_name(st),
 		    m->member ? ": tempfail" : ": inbound mail passes");
+		m->fail = st;
 		return st;
 	}
 	log_memory(m);
@@ -370,6 +373,12 @@ fort_msg_take_verdict(struct fort_msg *m, struct fpol_verdict *out)
 {
 	*out = m->v;
 	memset(&m->v, 0, sizeof(m->v));
+}
+
+enum fort_stat
+fort_msg_fail(const struct fort_msg *m)
+{
+	return m->fail != FORT_OK ? m->fail : m->v.fail;
 }
 
 const struct fconf *

@@ -44,6 +44,7 @@ START_TEST(minimal_defaults)
 	ck_assert_msg(c != NULL, "error: %s", err);
 	ck_assert_int_eq(c->mode, FMODE_ENFORCE);
 	ck_assert_str_eq(c->socket, "inet:8894@127.0.0.1");
+	ck_assert_str_eq(c->metrics, "");
 	ck_assert_int_eq(c->quoted_new_thread, 1);
 	ck_assert_uint_eq(c->council_senders.n, 1);
 	ck_assert_str_eq(c->council_senders.v[0], "*@bakkeby.dk");
@@ -78,6 +79,7 @@ static const char full_fmt[] =
 	"# every setting, none at its default\n"
 	"mode = \"monitor\";\n"
 	"socket = \"unix:/run/fortrolig/milter.sock\";\n"
+	"metrics = \"[::1]:9712\";\n"
 	"user = \"fortrolig\";\n"
 	"council = {\n"
 	"  senders = [ \"*@bakkeby.dk\", \"borgmester@naboby.dk\" ];\n"
@@ -126,6 +128,7 @@ START_TEST(full_all_settings)
 
 	ck_assert_int_eq(c->mode, FMODE_MONITOR);
 	ck_assert_str_eq(c->socket, "unix:/run/fortrolig/milter.sock");
+	ck_assert_str_eq(c->metrics, "[::1]:9712");
 	ck_assert_str_eq(c->user, "fortrolig");
 	ck_assert_uint_eq(c->council_senders.n, 2);
 	ck_assert_str_eq(c->auth_users.v[1], "anne.holm");
@@ -136,11 +139,11 @@ START_TEST(full_all_settings)
 	ck_assert_uint_eq(c->rules[0].nactions, 2);
 	ck_assert_int_eq(c->rules[0].actions[0], FACT_TLS);
 	ck_assert_int_eq(c->rules[0].actions[1], FACT_REJECT);
-	ck_assert_int_eq(c->rules[0].line, 12);
+	ck_assert_int_eq(c->rules[0].line, 13);
 	ck_assert_int_eq(c->rules[1].actions[0], FACT_SMIME);
 	ck_assert_int_eq(c->rules[2].actions[0], FACT_DELIVER);
 	ck_assert_int_eq(c->rules[3].actions[0], FACT_PGP);
-	ck_assert_int_eq(c->rules[4].line, 16);
+	ck_assert_int_eq(c->rules[4].line, 17);
 	ck_assert_int_eq(c->cpr.enabled, 0);
 	ck_assert_int_eq(c->cpr.threshold, 70);
 	ck_assert_int_eq(c->cpr.context_window, 120);
@@ -322,6 +325,13 @@ static const struct {
 	{ "dup.conf", MINIMAL "domains = (\n  { match = \"naboby.dk\"; actions = [ \"tls\" ]; },\n"
 	  "  { match = \"Naboby.DK\"; actions = [ \"reject\" ]; }\n);\n", 4,
 	  "already matched by the rule at line 3" },
+	{ "metrics.conf", MINIMAL "\nmetrics = \"10.0.0.5:9712\";\n", 3, "not a loopback address" },
+	{ "metrics2.conf", MINIMAL "metrics = \"0.0.0.0:9712\";\n", 2, "not a loopback address" },
+	{ "metrics3.conf", MINIMAL "metrics = \"[2001:db8::1]:9712\";\n", 2, "not a loopback" },
+	{ "metrics4.conf", MINIMAL "metrics = \"127.0.0.1\";\n", 2, "is not HOST:PORT" },
+	{ "metrics5.conf", MINIMAL "metrics = \"127.0.0.1:0\";\n", 2, "is not HOST:PORT" },
+	{ "metrics6.conf", MINIMAL "metrics = \"127.0.0.1:70000\";\n", 2, "is not HOST:PORT" },
+	{ "metrics7.conf", MINIMAL "metrics = \"example.org:9712\";\n", 2, "must be an IP address" },
 	{ "council.conf", "# no members\ncouncil = { senders = [ ]; auth_users = [ ]; };\n", 2,
 	  "council: list at least one" },
 };

@@ -351,6 +351,8 @@ START_TEST(limit_size)
 		ck_assert_msg(v.would == t[i].would, "%s: would %s", t[i].on_limit,
 		    fpol_outcome_name(v.would));
 		ck_assert_int_eq(v.outcome, v.would);
+		/* The class behind a tempfail, for the milter's metrics. */
+		ck_assert_int_eq(v.fail, v.would == FPOL_TEMPFAIL ? FORT_LIMIT : FORT_OK);
 		ck_assert_int_eq(v.rcpts[1].action, FACT_DELIVER);
 		h = header(&v);
 		ck_assert_ptr_nonnull(strstr(h, "; incomplete=yes"));

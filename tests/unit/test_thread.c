@@ -390,6 +390,7 @@ START_TEST(store_down)
 	kill(redis_pid, SIGCONT);
 	ck_assert(v.store_error);
 	ck_assert_int_eq(v.outcome, FPOL_TEMPFAIL);
+	ck_assert_int_eq(v.fail, FORT_STORE);
 	fpol_verdict_free(&v);
 	/* Back again: the lost connection is re-opened and the store answers. */
 	ck_assert_int_eq(tf_run(l, FORT_LEARN_AUTO, reply, strlen(reply), "anne@bakkeby.dk", NULL,
