@@ -24,7 +24,8 @@
 # quoted thread is encrypted rather than refused with the new-thread advice
 # (the default). The same text is sent again and again, so from the second
 # confidential message on the thread memory matches it too (cats=thread).
-# Every process is stopped by its PID.
+# Every process is stopped by its PID. Exit 1 when a round's verdicts were
+# not what it meant to measure (the limits hit are printed).
 #
 # Usage: make bench-e2e (as root), or
 #   BENCH_BIN=BUILD/bench MILTER=BUILD/milter/fortrolig-milter \
@@ -216,7 +217,8 @@ expect() { # ROUND PATTERN AT-LEAST WHAT
     [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]] || return 0
     n=$(verdicts "$1" "$2")
     if [ "$n" -lt "$3" ]; then
-        e2e_note "round $1: $n log lines matching '$2', expected $3 ($4)"
+        e2e_note "round $1: $n log lines matching '$2', expected $3 ($4); limits hit:"
+        grep -o 'incomplete="[^"]*"' "$W/milter-$1.log" | sort | uniq -c | sed 's/^/#   /' >&2 || true
         bad=1
     fi
 }
