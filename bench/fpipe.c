@@ -2,8 +2,8 @@
  * Each message goes the milter's way through the public API (fortrolig.h):
  * fort_msg_new, sender, recipient, headers and body (fort_feed), fort_eom,
  * the verdict, with a thread memory (LMDB) of its own per shape in a temp
- * dir. Rates are per core: CPU time of this process and of the extraction
- * children it forked. Next to it, on the same messages, the analysis alone
+ * dir. Rates are per core: CPU time of this process and of the extractor
+ * zygote with its reaped children (the attachments). Next to it, on the same messages, the analysis alone
  * (MIME, HTML, extraction: fmsg_analyse) and the detectors alone (CPR and
  * keywords on the analysed text, as fbench measures them); the rest is
  * the spool, the marking detector, the thread memory and the decision.
@@ -30,6 +30,7 @@
 #include "base/log.h"
 #include "bgen.h"
 #include "detect/detect.h"
+#include "extract/zygote.h"
 #include "fortrolig.h"
 
 #define MAX_ROUNDS 51
@@ -52,7 +53,33 @@ struct corpus {
 	size_t n, bytes;
 };
 
-/* CPU seconds of this process and of its reaped children. */
+/* CPU seconds of the extractor zygote and of the children it reaped
+ * (utime, stime, cutime, cstime of /proc/PID/stat); 0 when none runs. */
+static double
+zygote_cpu(void)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t[4];
+	pid_t z = fzyg_pid();
+	FILE *f;
+	size_t n;
+
+	if (z <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)z);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after the command name, which ends with the last ')'. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+	    "%*u %*u %llu %llu %llu %llu", &t[0], &t[1], &t[2], &t[3]) != 4)
+		return 0;
+	return (double)(t[0] + t[1] + t[2] + t[3]) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* CPU seconds of this process, its reaped children and the zygote. */
 static double
 cpu_now(void)
 {
@@ -61,7 +88,8 @@ cpu_now(void)
 	getrusage(RUSAGE_SELF, &s);
 	getrusage(RUSAGE_CHILDREN, &c);
 	return s.ru_utime.tv_sec + s.ru_stime.tv_sec + c.ru_utime.tv_sec + c.ru_stime.tv_sec +
-	    (s.ru_utime.tv_usec + s.ru_stime.tv_usec + c.ru_utime.tv_usec + c.ru_stime.tv_usec) / 1e6;
+	    (s.ru_utime.tv_usec + s.ru_stime.tv_usec + c.ru_utime.tv_usec + c.ru_stime.tv_usec) / 1e6 +
+	    zygote_cpu();
 }
 
 /* This thread's CPU seconds: precise for the short detector pass. */

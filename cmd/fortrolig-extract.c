@@ -1,6 +1,6 @@
-/* fortrolig-extract: the text of one attachment, for the library's sandbox
- * (lib/extract/sandbox.c). A fresh process per attachment, so a hostile file
- * meets none of the daemon's threads, locks or memory. Not run by hand. */
+/* fortrolig-extract: the zygote the library forks attachment extractors
+ * from (lib/extract/zygote.c), so a hostile file meets none of the daemon's
+ * threads, locks or memory. Started by the library, never by hand. */
 #include "config.h"
 
 #include "extract/extract.h"

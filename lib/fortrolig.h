@@ -50,6 +50,8 @@ int fort_lib_reload(struct fort_lib *l, char *err, size_t errlen);
 struct fconf *fort_lib_conf(struct fort_lib *l);
 /* The thread memory is open (fort_lib_start, store.backend not "none"). */
 int fort_lib_has_memory(const struct fort_lib *l);
+/* The attachment extractor program (FORTROLIG_EXTRACTOR, else the installed one). */
+const char *fort_extractor_path(void);
 void fort_lib_close(struct fort_lib *l);
 
 /* What the thread memory may learn from a message. */

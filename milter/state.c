@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/buffer.h"
+#include "fortrolig.h"
 #include "memory/thread.h"
 #include "milter.h"
 
@@ -156,6 +157,21 @@ check_socket(const char *conf, const char *sock, int *bad)
 	problem(bad, conf, msg);
 }
 
+/* Without the extractor every mail with an attachment is incomplete (and
+ * so confidential or deferred): say so before the first one arrives. */
+static void
+check_extractor(const char *conf, int *bad)
+{
+	const char *x = fort_extractor_path();
+	char msg[1200];
+
+	if (access(x, X_OK) != 0) {
+		snprintf(msg, sizeof(msg), "attachment extractor %s: %s for the run user; "
+		    "reinstall fortrolig (or set FORTROLIG_EXTRACTOR)", x, strerror(errno));
+		problem(bad, conf, msg);
+	}
+}
+
 /* In the child, as the run user. A missing state directory is made at
  * start when the milter starts as root. */
 static int
@@ -189,6 +205,7 @@ check_as_user(const char *conf, const struct fconf *c, int started_as_root)
 	need(conf, "S/MIME store", c->smime.store, R_OK | X_OK, &bad);
 	need(conf, "GnuPG home", c->pgp.home, R_OK | W_OK | X_OK, &bad);
 	need(conf, "word lists", c->kw.dir, R_OK | X_OK, &bad);
+	check_extractor(conf, &bad);
 	if (bad == 0)
 		open_memory(conf, c, dirs, n, &bad);
 	check_socket(conf, c->socket, &bad);

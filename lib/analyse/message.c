@@ -22,6 +22,7 @@
 #include "analyse/quote.h"
 #include "base/text.h"
 #include "extract/extract.h"
+#include "extract/zygote.h"
 
 struct walk {
 	const struct fconf *conf;
@@ -53,6 +54,7 @@ fmsg_global_shutdown(void)
 	if (--global_users == 0) {
 		g_mime_shutdown();
 		xmlCleanupParser();
+		fzyg_stop();
 	}
 	pthread_mutex_unlock(&global_mu);
 }

@@ -1,10 +1,10 @@
 /* extract: attachment text extraction (text, OOXML, ODF, PDF, zip members).
  *
  * fextract_extract() runs in the calling process and is what the fuzzers drive.
- * The analysis only calls fextract_extract_sandboxed(): a spawned
- * fortrolig-extract with CPU, memory and file-size rlimits, a wall-clock
- * timeout and a capped pipe, so that a hostile file can crash or hang only
- * that child. */
+ * The analysis only calls fextract_extract_sandboxed(): a child of the
+ * fortrolig-extract zygote with CPU, memory and file-size rlimits, a
+ * wall-clock timeout and a capped pipe, so that a hostile file can crash or
+ * hang only that child. */
 #ifndef FORTROLIG_FX_H
 #define FORTROLIG_FX_H
 
@@ -67,8 +67,10 @@ void fextract_extract_sandboxed(enum fextract_kind k, const unsigned char *p, si
 void fextract_global_init(void);
 /* The extractor program: $FORTROLIG_EXTRACTOR, else the installed one. */
 const char *fextract_helper_path(void);
-/* main() of fortrolig-extract: the child's side of the sandbox. */
+/* main() of fortrolig-extract: the zygote (zygote.c). */
 int fextract_helper_main(int argc, char **argv);
+/* The child's output on fd, in the format the sandbox reads. */
+int fextract_write_output(int fd, const struct fextract_result *r);
 
 /* The extractors (extract/text.c, extract/zip.c, extract/office.c, extract/pdf.c). */
 void fextract_text(const unsigned char *p, size_t n, struct fextract_result *r);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyse/message.h"
+#include "extract/extract.h"
 #include "pipeline/library.h"
 
 struct fort_lib {
@@ -80,6 +81,12 @@ int
 fort_lib_has_memory(const struct fort_lib *l)
 {
 	return l->thr != NULL;
+}
+
+const char *
+fort_extractor_path(void)
+{
+	return fextract_helper_path();
 }
 
 struct fort_lib *

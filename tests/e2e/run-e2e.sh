@@ -182,6 +182,15 @@ t_bad_config() {
 }
 check "fortrolig-milter -n rejects a bad configuration with file:line: message" t_bad_config
 
+t_no_extractor() {
+    local out rc=0
+    out=$(FORTROLIG_EXTRACTOR="$W/none/fortrolig-extract" "$MILTER" -n -c "$W/milter/enforce.conf" 2>&1) || rc=$?
+    [ "$rc" != 0 ] || { diag "exit 0 without an extractor program"; return 1; }
+    grep -q "attachment extractor $W/none/fortrolig-extract: " <<<"$out" ||
+        { diag "no message about the extractor: $out"; return 1; }
+}
+check "fortrolig-milter -n reports a missing attachment extractor" t_no_extractor
+
 MILTER_PID=
 t_start_enforce() {
     e2e_start_milter milter-enforce "$W/milter/enforce.conf" "$MILTER_PORT" || return 1

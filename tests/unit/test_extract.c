@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "analyse/message.h"
 #include "decide/decide.h"
 #include "extract/extract.h"
+#include "extract/zygote.h"
 #include "tgen.h"
 #include "tutil.h"
 #include "tmain.h"
@@ -370,6 +373,7 @@ START_TEST(t_sandbox)
 	/* No extractor program: the part cannot be read, never "clean". */
 	{
 		char *was = getenv("FORTROLIG_EXTRACTOR") ? strdup(getenv("FORTROLIG_EXTRACTOR")) : NULL;
+		fzyg_stop();
 		setenv("FORTROLIG_EXTRACTOR", "/nonexistent/fortrolig-extract", 1);
 		fextract_result_init(&r, lim.max_text);
 		fextract_extract_sandboxed(FEXTRACT_KIND_PDF, (const unsigned char *)in.data, in.len,
@@ -377,11 +381,34 @@ START_TEST(t_sandbox)
 		ck_assert_int_eq(r.status, FEXTRACT_FAILED);
 		ck_assert_uint_eq(r.text.len, 0);
 		fextract_result_free(&r);
+		fzyg_stop();
 		if (was)
 			setenv("FORTROLIG_EXTRACTOR", was, 1);
 		else
 			unsetenv("FORTROLIG_EXTRACTOR");
 		free(was);
+	}
+	/* A zygote that died is started again, and the next part is read. */
+	{
+		struct fbuf docx;
+		pid_t z;
+		fbuf_init(&docx, 0);
+		make_docx(&docx);
+		fextract_result_init(&r, lim.max_text);
+		fextract_extract_sandboxed(FEXTRACT_KIND_ZIP, (const unsigned char *)docx.data,
+		    docx.len, &lim, &r);
+		fextract_result_free(&r);
+		ck_assert_int_gt((z = fzyg_pid()), 0);
+		kill(z, SIGKILL);
+		ck_assert_int_eq(waitpid(z, NULL, 0), z);
+		fextract_result_init(&r, lim.max_text);
+		fextract_extract_sandboxed(FEXTRACT_KIND_ZIP, (const unsigned char *)docx.data,
+		    docx.len, &lim, &r);
+		ck_assert_int_eq(r.status, FEXTRACT_OK);
+		ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "msip_label: Fortroligt"));
+		ck_assert_int_ne(fzyg_pid(), z);
+		fextract_result_free(&r);
+		fbuf_free(&docx);
 	}
 	/* Output larger than the cap. */
 	l = lim;
