@@ -163,9 +163,20 @@ extract_limits(struct walk *w, struct fextract_limits *l)
 	return 0;
 }
 
+/* A calendar or contact card folds its lines at 75 octets, in the middle
+ * of a word or a CPR number: unfolded, they read as written. */
+static void
+unfold(struct fbuf *t)
+{
+	if (t->data == NULL)
+		return;
+	ftext_unfold_content_lines(t->data, &t->len);
+	t->data[t->len] = '\0';
+}
+
 static void
 extract(struct walk *w, const char *ctype, const char *fname, const unsigned char *p,
-    size_t n)
+    size_t n, int folded)
 {
 	enum fextract_kind k = fextract_sniff(ctype, fname, p, n);
 	struct fextract_limits l;
@@ -175,6 +186,8 @@ extract(struct walk *w, const char *ctype, const char *fname, const unsigned cha
 		return;
 	fextract_result_init(&r, l.max_text);
 	fextract_extract_sandboxed(k, p, n, &l, &r);
+	if (folded)
+		unfold(&r.text);
 	if (count_decoded(w, r.text.len) == 0)
 		add_seg(w, FWHERE_ATTACHMENT, fbuf_str(&r.text), r.text.len);
 	if (r.status != FEXTRACT_OK)
@@ -277,18 +290,40 @@ walk_cms(struct walk *w, const GByteArray *ba, int depth, int top)
 	fbuf_free(&inner);
 }
 
+/* text/calendar, vCard, or a file named so (RFC 5545, RFC 6350). */
+static int
+is_folded(GMimeContentType *ct, const char *fname)
+{
+	static const char *const ext[] = { ".ics", ".ical", ".ifb", ".vcs", ".vcf", NULL };
+	const char *dot = fname ? strrchr(fname, '.') : NULL;
+
+	if (is_type(ct, "text", "calendar") || is_type(ct, "text", "vcard") ||
+	    is_type(ct, "text", "x-vcard") || is_type(ct, "text", "directory") ||
+	    is_type(ct, "application", "ics"))
+		return 1;
+	for (size_t i = 0; dot && ext[i]; i++)
+		if (strcasecmp(dot, ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Text of a text part: decoded by fdecode, HTML rendered, authored
  * and quoted text split unless it is an attachment. */
 static void
-walk_text(struct walk *w, GMimeObject *obj, const GByteArray *ba, int att, int html)
+walk_text(struct walk *w, GMimeObject *obj, const GByteArray *ba, int att, int html, int folded)
 {
 	const char *cs = g_mime_object_get_content_type_parameter(obj, "charset");
 	struct fbuf text;
 
 	fbuf_init(&text, (size_t)w->conf->limits.max_decoded_size);
-	if (fcharset_text(ba->data, ba->len, cs, &text) < 0)
+	if (fcharset_text(ba->data, ba->len, cs, &text) < 0) {
 		incomplete(w->m, "decoded size limit");
-	else if (att)
+		fbuf_free(&text);
+		return;
+	}
+	if (folded)
+		unfold(&text);
+	if (att)
 		add_attachment_text(w, fbuf_str(&text), text.len, html);
 	else
 		add_body_text(w, fbuf_str(&text), text.len, html);
@@ -318,12 +353,12 @@ walk_leaf(struct walk *w, GMimeObject *obj, int depth, int in_att, int top)
 		walk_cms(w, ba, depth, top);
 	else if (is_type(ct, "text", "*") && (!att || is_type(ct, "text", "html") ||
 	    g_mime_object_get_content_type_parameter(obj, "charset")))
-		walk_text(w, obj, ba, att, is_type(ct, "text", "html"));
+		walk_text(w, obj, ba, att, is_type(ct, "text", "html"), is_folded(ct, fname));
 	else {
 		/* Text attachments without a charset: fextract_text guesses (BOM,
 		 * UTF-16, windows-1252); other kinds go to the extractors. */
 		ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-		extract(w, ctype, fname, ba->data, ba->len);
+		extract(w, ctype, fname, ba->data, ba->len, is_folded(ct, fname));
 		g_free(ctype);
 	}
 	g_object_unref(keep);

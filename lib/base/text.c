@@ -350,3 +350,24 @@ ftext_bare_addr(char *dst, size_t size, const char *addr)
 	memcpy(dst, addr, n);
 	dst[n] = '\0';
 }
+
+void
+ftext_unfold_content_lines(char *s, size_t *len)
+{
+	size_t i = 0, o = 0, n = *len;
+
+	while (i < n) {
+		size_t nl = s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : s[i] == '\n';
+		if (nl && i + nl < n && (s[i + nl] == ' ' || s[i + nl] == '\t')) {
+			i += nl + 1;
+			continue;
+		}
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] && strchr("nN,;\\", s[i + 1])) {
+			s[o++] = s[i + 1] == 'n' || s[i + 1] == 'N' ? '\n' : s[i + 1];
+			i += 2;
+			continue;
+		}
+		s[o++] = s[i++];
+	}
+	*len = o;
+}

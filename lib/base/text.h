@@ -22,6 +22,10 @@ void ftext_canon(char *dst, const char *s, size_t len);
 int ftext_next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *wl);
 /* ASCII transliteration for SMTP replies: æ->ae, ø->oe, å->aa, others best effort. */
 int ftext_to_ascii(struct fbuf *out, const char *s);
+/* iCalendar and vCard content lines (RFC 5545 3.1, RFC 6350 3.2): a line
+ * break followed by a blank or tab is undone, and the escapes \n \, \;
+ * \\ become what they stand for, in place; *len gets the new length. */
+void ftext_unfold_content_lines(char *s, size_t *len);
 /* Case-insensitive ASCII glob with '*' only. */
 int ftext_glob_casematch(const char *pat, const char *s);
 /* Domain part of an address (after the last '@'), without a trailing '>'. */

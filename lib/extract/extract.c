@@ -61,7 +61,8 @@ enum fextract_kind
 fextract_sniff(const char *ctype, const char *fname, const unsigned char *p, size_t n)
 {
 	static const unsigned char cfb[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
-	static const char *const text_exts[] = { ".txt", ".csv", ".tsv", ".text", NULL };
+	static const char *const text_exts[] = { ".txt", ".csv", ".tsv", ".text", ".ics", ".ical",
+		".ifb", ".vcs", ".vcf", NULL };
 
 	if (p == NULL || n == 0)
 		return FEXTRACT_KIND_NONE;

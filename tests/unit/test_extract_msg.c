@@ -150,6 +150,46 @@ START_TEST(t_text_attachments)
 }
 END_TEST
 
+/* An invitation from Outlook: the description folded at 75 octets in the
+ * middle of the CPR number, with iCalendar's escapes; as text/calendar, as
+ * an .ics file with a generic type, and as a contact card. */
+START_TEST(t_calendar_folding)
+{
+	static const char ics[] = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+	    "DESCRIPTION:M\xc3\xb8" "de om borgeren\\, cpr-nr. 2512\r\n 78-1234\\nHusk sagen\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	static const char vcf[] = "BEGIN:VCARD\r\nNOTE:cpr 251278-\r\n\t1234\r\nEND:VCARD\r\n";
+	struct fconf *c = conf(NULL);
+	struct fbuf msg;
+	struct fmsg m;
+
+	fbuf_init(&msg, 0);
+	message(&msg, "text/calendar; charset=utf-8; method=REQUEST", "invite.ics", ics,
+	    sizeof(ics) - 1);
+	ck_assert_int_eq(fmsg_analyse(c, msg.data, msg.len, &m), 0);
+	ck_assert_ptr_nonnull(att_text(&m, "borgeren, cpr-nr. 251278-1234\nHusk"));
+	fmsg_free(&m);
+	fbuf_reset(&msg);
+	message(&msg, "application/octet-stream", "invite.ics", ics, sizeof(ics) - 1);
+	ck_assert_int_eq(fmsg_analyse(c, msg.data, msg.len, &m), 0);
+	ck_assert_ptr_nonnull(att_text(&m, "cpr-nr. 251278-1234"));
+	fmsg_free(&m);
+	fbuf_reset(&msg);
+	message(&msg, "text/vcard", "kontakt.vcf", vcf, sizeof(vcf) - 1);
+	ck_assert_int_eq(fmsg_analyse(c, msg.data, msg.len, &m), 0);
+	ck_assert_ptr_nonnull(att_text(&m, "cpr 251278-1234"));
+	fmsg_free(&m);
+	/* Plain text keeps its line breaks: only calendars and cards fold. */
+	fbuf_reset(&msg);
+	message(&msg, "text/plain; charset=utf-8", "note.txt", vcf, sizeof(vcf) - 1);
+	ck_assert_int_eq(fmsg_analyse(c, msg.data, msg.len, &m), 0);
+	ck_assert_ptr_null(att_text(&m, "cpr 251278-1234"));
+	fmsg_free(&m);
+	fbuf_free(&msg);
+	fconf_unref(c);
+}
+END_TEST
+
 static void
 decide_encrypted(const char *setting, enum fclass cls, enum fpol_outcome would)
 {
@@ -220,6 +260,7 @@ extract_msg_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_docx_attachment);
 	tcase_add_test(tc, t_text_attachments);
+	tcase_add_test(tc, t_calendar_folding);
 	tcase_add_test(tc, t_encrypted_rule);
 	tcase_add_test(tc, t_broken_attachment);
 	suite_add_tcase(s, tc);
