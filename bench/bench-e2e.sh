@@ -17,8 +17,9 @@
 # The mail is bench/fpipe's generated mail (fpipe -w). Each round starts with
 # one untimed message per session. Reported per round: delivered msg/s (from
 # the first SMTP connection until discard(8) logged the last delivery), the
-# milter's CPU ms per message (utime+stime of it and its reaped extraction
-# children, /proc/PID/stat), its peak RSS (VmHWM), and ratios against the
+# milter's CPU ms per message (utime+stime of it, of its extractor zygote and
+# of their reaped children, /proc/PID/stat), their peak RSS (VmHWM, summed),
+# and ratios against the
 # minimal milter on the same mail. fortrolig-milter has an LMDB thread memory
 # of its own per round, and quoted_action = "as-body", so that a confidential
 # quoted thread is encrypted rather than refused with the new-thread advice
@@ -160,8 +161,23 @@ wait_delivered() { # TARGET SECS
     done
     return 1
 }
-ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
-hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+# The milter and its children: the extractor zygote (its own reaped children
+# are in its cutime/cstime) counts as the milter's cost.
+family() { echo "$1"; grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3; }
+ticks() {
+    local p t=0
+    for p in $(family "$1"); do
+        t=$((t + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+hwm_kb() {
+    local p k=0
+    for p in $(family "$1"); do
+        k=$((k + $(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
+    done
+    echo "$k"
+}
 now() { date +%s.%N; }
 load() { # TAG MSG RCPT COUNT
     "$PY" "$here/smtpload.py" --port "$SMTP_PORT" --sessions "$SESSIONS" --count "$4" \
