@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/buffer.h"
+#include "base/phrases.h"
 #include "detect/detect.h"
 #include "analyse/signoff.h"
 #include "base/text.h"
@@ -217,6 +219,28 @@ attachment_label(const struct fconf *c, const char *s, size_t ls, size_t le)
 	return 0;
 }
 
+/* One pass per line says whether any of the 30 phrases below may be on it
+ * (base/phrases.h); most lines hold none, and a search per phrase was the
+ * marking pass's main cost. Built once, read-only after. */
+static struct {
+	struct fphr caps, closed, running;
+} pre;
+static pthread_once_t pre_once = PTHREAD_ONCE_INIT;
+
+static void
+pre_init(void)
+{
+	fphr_build(&pre.caps, caps_words);
+	fphr_build(&pre.closed, closed_words);
+	fphr_build(&pre.running, running_words);
+}
+
+static int
+may_have(const struct fphr *p, const char *s, size_t ls, size_t le)
+{
+	return fphr_next(p, s + ls, le - ls, 0) < le - ls;
+}
+
 static int
 scan_lines(const struct fconf *c, const struct fseg *g, const struct fsig *sig,
     struct ffindings *out)
@@ -234,10 +258,11 @@ scan_lines(const struct fconf *c, const struct fseg *g, const struct fsig *sig,
 			    "document label");
 		if (!fsignoff_covers(sig, ls)) {
 			hit = heading_line(s, len, ls, le);
-			for (size_t i = 0; !hit && caps_words[i]; i++)
+			for (size_t i = 0; !hit && may_have(&pre.caps, s, ls, le) && caps_words[i]; i++)
 				hit = find_word(s, len, caps_words[i], 0, ls, le) >= 0;
-			if (!hit && (closed_item_told(s, len, ls, le) ||
-			    any_word(s, len, running_words, ls, le))) {
+			if (!hit && ((may_have(&pre.closed, s, ls, le) &&
+			    closed_item_told(s, len, ls, le)) || (may_have(&pre.running, s, ls, le) &&
+			    any_word(s, len, running_words, ls, le)))) {
 				hit = 1;
 				conf = 70;
 			}
@@ -256,6 +281,7 @@ scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
 	struct fsig sig = { NULL, 0, 0 };
 	int rc;
 
+	pthread_once(&pre_once, pre_init);
 	fsignoff_find(g->text, g->len, &sig);
 	rc = scan_lines(c, g, &sig, out);
 	fsignoff_free(&sig);

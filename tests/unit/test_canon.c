@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "base/text_simd.h"
+#include "base/phrases.h"
 #include "tmain.h"
 
 #define MAXLEN 200
@@ -222,6 +223,51 @@ START_TEST(canon_danish)
 }
 END_TEST
 
+/* The phrase prefilter returns every place a phrase starts, in any ASCII
+ * case, and far fewer places than there are bytes. */
+START_TEST(phrases_filter)
+{
+	static const char *const list[] = { "kan indeholde fortrolig", "må ikke videregives",
+		"CONFIDENTIAL", "please notify the sender", NULL };
+	static const char *const filler[] = { "ikke ", "fort ", "kan ", "må ", "please ",
+		"the ", "Conf ", "x\n", "æøå ", NULL };
+	struct fphr f;
+	char text[4096];
+	size_t starts[64], ns = 0, n = 0, hits = 0;
+	uint32_t r = 7;
+
+	fphr_build(&f, list);
+	ck_assert_int_eq(f.any_short, 0);
+	while (n < sizeof(text) - 64 && ns < 64) {
+		r = r * 1103515245u + 12345u;
+		if ((r >> 16) % 8 == 0) {
+			const char *ph = list[(r >> 8) % 4];
+			starts[ns++] = n;
+			for (size_t k = 0; ph[k]; k++)
+				text[n++] = (r >> 20) & 1 && ph[k] >= 'a' && ph[k] <= 'z' ? ph[k] - 32 : ph[k];
+		} else {
+			const char *w = filler[(r >> 8) % 9];
+			memcpy(text + n, w, strlen(w));
+			n += strlen(w);
+		}
+	}
+	for (size_t k = 0; k < ns; k++)
+		ck_assert_uint_eq(fphr_next(&f, text, n, starts[k]), starts[k]);
+	for (size_t p = fphr_next(&f, text, n, 0); p < n; p = fphr_next(&f, text, n, p + 1))
+		hits++;
+	ck_assert_uint_ge(hits, ns);
+	ck_assert_uint_lt(hits, ns + n / 100);
+	/* A phrase shorter than the window: every position is a candidate. */
+	{
+		static const char *const shortl[] = { "ej", NULL };
+		fphr_build(&f, shortl);
+		ck_assert_uint_eq(fphr_next(&f, "abc", 3, 1), 1);
+		ck_assert_uint_eq(fphr_next(&f, "abc", 3, 3), 3);
+	}
+}
+END_TEST
+
+
 static Suite *
 suite(void)
 {
@@ -233,6 +279,7 @@ suite(void)
 	tcase_add_test(tc, canon_mixes);
 	tcase_add_test(tc, canon_edges);
 	tcase_add_test(tc, canon_danish);
+	tcase_add_test(tc, phrases_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }
