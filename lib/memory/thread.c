@@ -410,13 +410,37 @@ fthr_check(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 	return 0;
 }
 
+/* The keys one learnt message stores: its Message-ID's and its
+ * fingerprints', all with the same value, in one store transaction. */
+struct keyvec {
+	uint8_t (*k)[FSTORE_KEYLEN];
+	size_t n, cap;
+};
+
+static uint8_t (*keys_grow(struct keyvec *kv, size_t more))[FSTORE_KEYLEN]
+{
+	if (kv->n + more > kv->cap) {
+		size_t nc = kv->cap ? kv->cap * 2 : 64;
+		void *p;
+		while (nc < kv->n + more)
+			nc *= 2;
+		if ((p = realloc(kv->k, nc * FSTORE_KEYLEN)) == NULL)
+			return NULL;
+		kv->k = p;
+		kv->cap = nc;
+	}
+	return kv->k + kv->n;
+}
+
 static int
-learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m,
-    const struct fthr_val *v, char *err, size_t errlen)
+learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m, struct keyvec *kv,
+    char *err, size_t errlen)
 {
 	for (size_t i = 0; i < m->segs.n; i++) {
 		const struct fseg *s = &m->segs.v[i];
 		struct ffps f = { 0 };
+		uint8_t (*k)[FSTORE_KEYLEN];
+		int r = 0;
 		if (s->where == FWHERE_SUBJECT || s->where == FWHERE_HEADER)
 			continue;
 		if (fwin_fingerprints(s->text, s->len, &f) < 0) {
@@ -425,22 +449,19 @@ learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 		}
 		/* Too little text identifies nothing and only risks false hits. */
 		if (f.words >= (size_t)c->thread.min_words && f.n > 0) {
-			uint8_t (*k)[FSTORE_KEYLEN] = calloc(f.n, FSTORE_KEYLEN);
-			int r = -1;
-			if (k == NULL)
+			if ((k = keys_grow(kv, f.n)) == NULL) {
 				snprintf(err, errlen, "out of memory");
-			else if (keyed_fps(t, &f, k) < 0)
+				r = -1;
+			} else if (keyed_fps(t, &f, k) < 0) {
 				snprintf(err, errlen, "HMAC failed");
-			else
-				r = t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])k, f.n,
-				    v, err, errlen);
-			free(k);
-			if (r < 0) {
-				ffps_free(&f);
-				return -1;
+				r = -1;
+			} else {
+				kv->n += f.n;
 			}
 		}
 		ffps_free(&f);
+		if (r < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -450,10 +471,12 @@ fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
     unsigned cats, char *err, size_t errlen)
 {
 	struct fthr_val v;
-	uint8_t k[FSTORE_KEYLEN];
+	struct keyvec kv = { NULL, 0, 0 };
+	uint8_t (*k)[FSTORE_KEYLEN];
 	char id[256];
 	size_t idlen = m->message_id ?
 	    fthr_msgid_norm(m->message_id, strlen(m->message_id), id, sizeof(id)) : 0;
+	int rc = -1;
 
 	if (t == NULL)
 		return 0;
@@ -462,19 +485,28 @@ fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 	v.learned = (int64_t)time(NULL);
 	v.expires = v.learned + (int64_t)c->store.ttl_days * 86400;
 	if (idlen) {
-		if (keyed(t, 'm', id, idlen, k) < 0) {
-			snprintf(err, errlen, "HMAC failed");
-			return -1;
+		if ((k = keys_grow(&kv, 1)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
 		}
-		memcpy(v.id, k, FTHR_IDLEN);
-		if (t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])&k, 1, &v,
-		    err, errlen) < 0)
-			return -1;
+		if (keyed(t, 'm', id, idlen, k[0]) < 0) {
+			snprintf(err, errlen, "HMAC failed");
+			goto out;
+		}
+		memcpy(v.id, k[0], FTHR_IDLEN);
+		kv.n++;
 	} else if (RAND_bytes(v.id, FTHR_IDLEN) != 1) {
 		snprintf(err, errlen, "no random bytes for an entry id");
-		return -1;
+		goto out;
 	}
-	if (learn_text(t, c, m, &v, err, errlen) < 0)
-		return -1;
-	return t->ops->purge(t->store, v.learned, PURGE_PER_LEARN, err, errlen) < 0 ? -1 : 0;
+	/* One transaction for the whole message: a durable commit each for
+	 * the Message-ID and every segment serialised the milter's threads. */
+	if (learn_text(t, c, m, &kv, err, errlen) < 0 ||
+	    (kv.n > 0 && t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])kv.k, kv.n, &v,
+	    err, errlen) < 0))
+		goto out;
+	rc = t->ops->purge(t->store, v.learned, PURGE_PER_LEARN, err, errlen) < 0 ? -1 : 0;
+out:
+	free(kv.k);
+	return rc;
 }
