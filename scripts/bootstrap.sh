@@ -13,7 +13,7 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	# libraries
 	libmilter-dev libconfig-dev libgmime-3.0-dev libxml2-dev libssl-dev libgpgme-dev check
-	libzip-dev libpoppler-glib-dev libvectorscan-dev libpcre2-dev libidn2-dev
+	libzip-dev libarchive-dev libpoppler-glib-dev libvectorscan-dev libpcre2-dev libidn2-dev
 	# thread memory (LMDB, Redis) and SPF
 	liblmdb-dev libhiredis-dev redis-server libspf2-dev
 	# the milter's metrics endpoint

@@ -57,6 +57,31 @@ has_ext(const char *fname, const char *const *exts)
 	return 0;
 }
 
+/* Compressed streams and archives by their magic numbers; a zip whose
+ * local header is not at the start (a stub or junk before it) too. */
+static int
+is_archive(const unsigned char *p, size_t n)
+{
+	static const struct {
+		size_t at, len;
+		const char *magic;
+	} m[] = {
+		{ 0, 2, "\x1f\x8b" },                     /* gzip */
+		{ 0, 3, "BZh" },                           /* bzip2 */
+		{ 0, 6, "\xfd" "7zXZ\0" },                 /* xz */
+		{ 0, 4, "\x28\xb5\x2f\xfd" },             /* zstd */
+		{ 0, 6, "7z\xbc\xaf\x27\x1c" },           /* 7z */
+		{ 0, 4, "Rar!" },
+		{ 257, 5, "ustar" },                       /* tar */
+	};
+	size_t head = n < 65536 ? n : 65536;
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (n >= m[i].at + m[i].len && memcmp(p + m[i].at, m[i].magic, m[i].len) == 0)
+			return 1;
+	return head > 4 && memmem(p + 1, head - 1, "PK\3\4", 4) != NULL;
+}
+
 enum fextract_kind
 fextract_sniff(const char *ctype, const char *fname, const unsigned char *p, size_t n)
 {
@@ -73,6 +98,8 @@ fextract_sniff(const char *ctype, const char *fname, const unsigned char *p, siz
 	/* Readers accept "%PDF-" anywhere in the first KiB, so do we. */
 	if (memmem(p, n < 1024 ? n : 1024, "%PDF-", 5) != NULL)
 		return FEXTRACT_KIND_PDF;
+	if (is_archive(p, n))
+		return FEXTRACT_KIND_ARCHIVE;
 	if (ctype && strncasecmp(ctype, "text/", 5) == 0)
 		return FEXTRACT_KIND_TEXT;
 	if (has_ext(fname, text_exts))
@@ -113,6 +140,9 @@ fextract_dispatch(enum fextract_kind k, const unsigned char *p, size_t n,
 		break;
 	case FEXTRACT_KIND_CFB:
 		fextract_cfb(p, n, r);
+		break;
+	case FEXTRACT_KIND_ARCHIVE:
+		fextract_archive(p, n, l, depth, r);
 		break;
 	case FEXTRACT_KIND_NONE:
 		break;

@@ -17,7 +17,8 @@ enum fextract_kind {
 	FEXTRACT_KIND_TEXT,      /* text/csv/tsv without a usable MIME charset */
 	FEXTRACT_KIND_ZIP,       /* zip container: OOXML, ODF or a plain archive */
 	FEXTRACT_KIND_PDF,
-	FEXTRACT_KIND_CFB        /* OLE compound file: legacy Office or encrypted OOXML */
+	FEXTRACT_KIND_CFB,       /* OLE compound file: legacy Office or encrypted OOXML */
+	FEXTRACT_KIND_ARCHIVE    /* tar, 7z, rar, gzip/bzip2/xz/zstd, a zip behind a prefix */
 };
 
 /* In rising severity; FEXTRACT_ENCRYPTED is kept apart (a finding of its own). */
@@ -72,11 +73,13 @@ int fextract_helper_main(int argc, char **argv);
 /* The child's output on fd, in the format the sandbox reads. */
 int fextract_write_output(int fd, const struct fextract_result *r);
 
-/* The extractors (extract/text.c, extract/zip.c, extract/office.c, extract/pdf.c). */
+/* The extractors (extract/text.c, zip.c, office.c, pdf.c, archive.c). */
 void fextract_text(const unsigned char *p, size_t n, struct fextract_result *r);
 void fextract_zip(const unsigned char *p, size_t n, const struct fextract_limits *l, int depth,
     struct fextract_result *r);
 void fextract_pdf(const unsigned char *p, size_t n, const struct fextract_limits *l, struct fextract_result *r);
 void fextract_cfb(const unsigned char *p, size_t n, struct fextract_result *r);
+void fextract_archive(const unsigned char *p, size_t n, const struct fextract_limits *l, int depth,
+    struct fextract_result *r);
 
 #endif

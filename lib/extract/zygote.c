@@ -141,7 +141,7 @@ static int
 req_ok(const struct fzyg_req *q)
 {
 	return q->magic == FZYG_MAGIC && q->kind > FEXTRACT_KIND_TEXT &&
-	    q->kind <= FEXTRACT_KIND_CFB && q->timeout_ms > 0 && q->timeout_ms <= 3600000 &&
+	    q->kind <= FEXTRACT_KIND_ARCHIVE && q->timeout_ms > 0 && q->timeout_ms <= 3600000 &&
 	    q->max_depth >= 0 && q->max_depth <= 100 && q->max_ratio >= 0 &&
 	    q->n <= SIZE_MAX && q->max_text <= SIZE_MAX;
 }

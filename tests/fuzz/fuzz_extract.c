@@ -1,7 +1,7 @@
 /* fuzz_extract: libFuzzer harness for one attachment extractor, in process (no
  * sandbox), so that ASan and UBSan see every byte it touches. Built once
  * per extractor with -DFUZZ_KIND=FEXTRACT_KIND_ZIP (zip, OOXML, ODF), _PDF,
- * _TEXT or _CFB. */
+ * _TEXT, _CFB or _ARCHIVE (libarchive). */
 #include "config.h"
 
 #include <stdint.h>

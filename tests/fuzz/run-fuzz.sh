@@ -8,7 +8,7 @@ set -u
 secs=${FUZZ_SECONDS:-12}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/msg" "$tmp/zip" "$tmp/pdf" "$tmp/text" "$tmp/cfb" "$tmp/art"
+mkdir -p "$tmp/msg" "$tmp/zip" "$tmp/pdf" "$tmp/text" "$tmp/cfb" "$tmp/archive" "$tmp/art"
 [ -d "$CORPUS" ] && cp "$CORPUS"/*.eml "$tmp/msg/" 2>/dev/null
 python3 - "$CORPUS" "$tmp" <<'PY'
 import email, glob, io, os, sys, zipfile
@@ -38,9 +38,16 @@ with zipfile.ZipFile(buf, "w") as z:
     z.writestr("inner.zip", open(os.path.join(tmp, "zip", "gen-docx"), "rb").read())
 open(os.path.join(tmp, "zip", "gen-odt"), "wb").write(buf.getvalue())
 open(os.path.join(tmp, "text", "gen-u16"), "wb").write("\ufeffFødsel 010190-1234".encode("utf-16-le"))
+import gzip, tarfile
+open(os.path.join(tmp, "archive", "gen-gz"), "wb").write(gzip.compress("cpr-nr. 010190-1234\n".encode()))
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w:gz") as t:
+    data = "Notat: cpr 010190-1234\n".encode()
+    ti = tarfile.TarInfo("notat.txt"); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+open(os.path.join(tmp, "archive", "gen-tgz"), "wb").write(tb.getvalue())
 PY
 pass=0 fail=0 i=0
-for h in msg zip pdf text cfb; do
+for h in msg zip pdf text cfb archive; do
 	i=$((i + 1))
 	bin="$FUZZDIR/fuzz_$h"
 	if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \

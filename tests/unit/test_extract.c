@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -263,6 +264,141 @@ START_TEST(t_zip_members_and_encryption)
 }
 END_TEST
 
+/* A ustar archive with one file (POSIX.1-1988 header, by hand). */
+static void
+tar_one(const char *name, const char *data, struct fbuf *out)
+{
+	char h[512], pad[1024];
+	size_t n = strlen(data);
+	unsigned sum = 0;
+
+	memset(h, 0, sizeof(h));
+	memset(pad, 0, sizeof(pad));
+	snprintf(h, 100, "%s", name);
+	snprintf(h + 100, 8, "%07o", 0644);
+	snprintf(h + 108, 8, "%07o", 0);
+	snprintf(h + 116, 8, "%07o", 0);
+	snprintf(h + 124, 12, "%011zo", n);
+	snprintf(h + 136, 12, "%011o", 0);
+	memset(h + 148, ' ', 8);
+	h[156] = '0';
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	for (size_t i = 0; i < sizeof(h); i++)
+		sum += (unsigned char)h[i];
+	snprintf(h + 148, 8, "%06o", sum);
+	fbuf_add(out, h, sizeof(h));
+	fbuf_add(out, data, n);
+	fbuf_add(out, pad, (512 - n % 512) % 512);
+	fbuf_add(out, pad, sizeof(pad));
+}
+
+static void
+gzip_of(const void *p, size_t n, struct fbuf *out)
+{
+	z_stream z;
+	unsigned char buf[65536];
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		rc = deflate(&z, Z_FINISH);
+		fbuf_add(out, buf, sizeof(buf) - z.avail_out);
+	} while (rc == Z_OK);
+	ck_assert_int_eq(rc, Z_STREAM_END);
+	deflateEnd(&z);
+}
+
+/* tar, tar.gz, a lone .gz, a zip behind a prefix byte: read, never "nothing
+ * to read"; a cut-off stream is broken and a bomb hits the ratio limit. */
+START_TEST(t_archives)
+{
+	struct fbuf tar, tgz, gz, pz, docx, big, cut;
+	struct fextract_result r;
+	char *zeros;
+
+	fbuf_init(&tar, 0);
+	fbuf_init(&tgz, 0);
+	fbuf_init(&gz, 0);
+	fbuf_init(&pz, 0);
+	fbuf_init(&docx, 0);
+	fbuf_init(&big, 0);
+	fbuf_init(&cut, 0);
+	tar_one("sager/notat.txt", "Notat om borgeren, cpr-nr. 010190-1234\n", &tar);
+	ck_assert_int_eq(fextract_sniff("application/x-tar", "a.tar", (const unsigned char *)tar.data,
+	    tar.len), FEXTRACT_KIND_ARCHIVE);
+	run(FEXTRACT_KIND_ARCHIVE, &tar, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "sager/notat.txt\n"));
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "cpr-nr. 010190-1234"));
+	fextract_result_free(&r);
+	gzip_of(tar.data, tar.len, &tgz);
+	ck_assert_int_eq(fextract_sniff("application/gzip", "a.tgz", (const unsigned char *)tgz.data,
+	    tgz.len), FEXTRACT_KIND_ARCHIVE);
+	run(FEXTRACT_KIND_ARCHIVE, &tgz, &lim, &r);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "cpr-nr. 010190-1234"));
+	fextract_result_free(&r);
+	gzip_of("Log: cpr 010190-1234 ringede\n", 30, &gz);
+	run(FEXTRACT_KIND_ARCHIVE, &gz, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "cpr 010190-1234"));
+	fextract_result_free(&r);
+	make_docx(&docx);
+	fbuf_addc(&pz, 'X');
+	fbuf_add(&pz, docx.data, docx.len);
+	ck_assert_int_eq(fextract_sniff(NULL, "a.zip", (const unsigned char *)pz.data, pz.len),
+	    FEXTRACT_KIND_ARCHIVE);
+	run(FEXTRACT_KIND_ARCHIVE, &pz, &lim, &r);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "CPR 010190-1234"));
+	fextract_result_free(&r);
+	fbuf_add(&cut, tgz.data, tgz.len / 2);
+	run(FEXTRACT_KIND_ARCHIVE, &cut, &lim, &r);
+	ck_assert_int_ge(r.status, FEXTRACT_BROKEN);
+	fextract_result_free(&r);
+	/* Text hidden after a tar's end blocks, plain or compressed. */
+	{
+		struct fbuf hid, hgz;
+		char z2[1024] = { 0 };
+		fbuf_init(&hid, 0);
+		fbuf_init(&hgz, 0);
+		fbuf_add(&hid, tar.data, tar.len);
+		fbuf_add(&hid, z2, sizeof(z2));
+		fbuf_adds(&hid, "cpr-nr. 010190-1234");
+		run(FEXTRACT_KIND_ARCHIVE, &hid, &lim, &r);
+		ck_assert_int_ge(r.status, FEXTRACT_BROKEN);
+		fextract_result_free(&r);
+		fbuf_reset(&hid);
+		fbuf_add(&hid, z2, sizeof(z2));
+		fbuf_adds(&hid, "Skjult: cpr-nr. 010190-1234");
+		gzip_of(hid.data, hid.len, &hgz);
+		run(FEXTRACT_KIND_ARCHIVE, &hgz, &lim, &r);
+		ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "cpr-nr. 010190-1234"));
+		fextract_result_free(&r);
+		fbuf_free(&hid);
+		fbuf_free(&hgz);
+	}
+	zeros = calloc(1, 20u << 20);
+	ck_assert_ptr_nonnull(zeros);
+	gzip_of(zeros, 20u << 20, &big);
+	free(zeros);
+	run(FEXTRACT_KIND_ARCHIVE, &big, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_LIMIT);
+	fextract_result_free(&r);
+	fbuf_free(&tar);
+	fbuf_free(&tgz);
+	fbuf_free(&gz);
+	fbuf_free(&pz);
+	fbuf_free(&docx);
+	fbuf_free(&big);
+	fbuf_free(&cut);
+}
+END_TEST
+
 START_TEST(t_cfb_encrypted)
 {
 	unsigned char cfb[1024];
@@ -440,6 +576,7 @@ suite(void)
 	tcase_add_test(tc, t_pdf_encrypted);
 	tcase_add_test(tc, t_zip_members_and_encryption);
 	tcase_add_test(tc, t_cfb_encrypted);
+	tcase_add_test(tc, t_archives);
 	tcase_add_test(tc, t_limits);
 	tcase_add_test(tc, t_sandbox);
 	suite_add_tcase(s, tc);
