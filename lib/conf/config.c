@@ -99,7 +99,7 @@ static const struct centry table[] = {
 
 /* Settings handled by hand (lists and groups), for the unknown-key check. */
 static const char *const known_other[] = {
-	"council", "council.senders", "council.auth_users", "internal_domains",
+	"council", "council.senders", "council.auth_users", "council.monitor", "internal_domains",
 	"domains", "detectors", "detectors.cpr", "detectors.keywords",
 	"detectors.marking", "detectors.marking.sensitivity",
 	"detectors.marking.msip_labels", "limits", "texts",
@@ -477,6 +477,7 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	if (check_unknown(lc, config_root_setting(cfg), "") < 0 ||
 	    load_list(lc, cfg, "council.senders", &c->council_senders, NULL) < 0 ||
 	    load_list(lc, cfg, "council.auth_users", &c->auth_users, NULL) < 0 ||
+	    load_list(lc, cfg, "council.monitor", &c->monitor_senders, NULL) < 0 ||
 	    load_list(lc, cfg, "internal_domains", &c->internal_domains, NULL) < 0 ||
 	    load_list(lc, cfg, "detectors.marking.sensitivity", &c->mark.sensitivity,
 		default_sensitivity) < 0 ||
@@ -485,6 +486,7 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    load_list(lc, cfg, "trusted_relays", &c->trusted_relays, default_relays) < 0 ||
 	    load_domains(lc, cfg, c) < 0 ||
 	    norm_list(lc, cfg, &c->council_senders, 0, "council.senders") < 0 ||
+	    norm_list(lc, cfg, &c->monitor_senders, 0, "council.monitor") < 0 ||
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
 		return -1;
 	if (check_metrics(lc, cfg, c) < 0)
@@ -561,6 +563,7 @@ fconf_unref(struct fconf *c)
 		if (table[i].type == CT_STR)
 			free(*(char **)((char *)c + table[i].off));
 	free_list(&c->council_senders);
+	free_list(&c->monitor_senders);
 	free_list(&c->auth_users);
 	free_list(&c->internal_domains);
 	free_list(&c->trusted_relays);

@@ -36,6 +36,7 @@ struct fconf {
 	char *metrics;             /* "HOST:PORT" of the metrics listener, "" = off */
 	char *user;
 	struct fstrlist council_senders, auth_users, internal_domains;
+	struct fstrlist monitor_senders;   /* council.monitor: members in monitor mode */
 	int quoted_new_thread;
 	struct fdomain_rule *rules;
 	size_t nrules;

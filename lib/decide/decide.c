@@ -206,7 +206,7 @@ fpol_decide(const struct fconf *c, const struct fkeyset *ks, const struct fmsg *
 	v->wheres = ffindings_wheres(&v->findings);
 	v->cls = classify(v->cats, absorbed_confidential(c, m, v));
 	v->new_thread = c->quoted_new_thread && quoted_only(&v->findings) && !m->incomplete;
-	v->monitor = c->mode == FMODE_MONITOR;
+	v->monitor = v->monitor || c->mode == FMODE_MONITOR;
 	v->rcpts = calloc(n ? n : 1, sizeof(*v->rcpts));
 	if (v->rcpts == NULL)
 		return FORT_NORESOURCE;

@@ -33,6 +33,7 @@ struct fort_msg {
 	char *sender_raw;          /* as given: membership reads this */
 	char sender[FADDR_MAX];    /* normalised, "" for <> or unparseable */
 	int sender_seen, member, verified, to_member;
+	int monitored;             /* a member listed in council.monitor */
 	char **rcpts;
 	size_t nrcpts, caprcpts;
 	struct fort_strip *strip;
@@ -111,6 +112,8 @@ fort_sender(struct fort_msg *m, const char *path)
 	st = fsender_sender(m->c, m->sender_raw, m->auth, m->ip, m->helo, why, sizeof(why));
 	m->member = st != FSENDER_NOT_MEMBER;
 	m->verified = st == FSENDER_MEMBER;
+	m->monitored = m->member && m->sender[0] &&
+	    fconf_list_match(&m->c->monitor_senders, m->sender);
 	if (st != FSENDER_SPOOFED)
 		return FORT_OK;
 	m->verified = 0;
@@ -321,6 +324,8 @@ pipeline(struct fort_msg *m, struct fmsg *msg)
 
 	envelope_from_headers(m, msg, &rcpts, &n);
 	m->v.outbound = m->member;
+	/* A member in roll-out: logged and marked, never blocked. */
+	m->v.monitor = m->monitored;
 	msg->by_member = m->member;
 	if ((st = fdet_run(&x, &m->v.findings)) == FORT_NORESOURCE)
 		return st;

@@ -510,6 +510,37 @@ START_TEST(log_line_no_content)
 }
 END_TEST
 
+/* council.monitor: a listed member's mail is judged and marked but never
+ * blocked; another member's is enforced as before. */
+START_TEST(monitor_per_member)
+{
+	char err[1024], *path;
+	struct fconf *c;
+	struct fpol_verdict v;
+
+	path = tu_write(tmpdir, "monitor.conf",
+	    "council = { senders = [ \"*@bakkeby.dk\" ]; monitor = [ \"Anne@Bakkeby.dk\" ]; };\n"
+	    "internal_domains = [ \"bakkeby.dk\" ];\n" DOMAINS_DEFAULT);
+	ck_assert_ptr_nonnull(path);
+	c = fconf_load(path, words, err, sizeof(err));
+	ck_assert_msg(c != NULL, "config: %s", err);
+	free(path);
+
+	memset(&v, 0, sizeof(v));
+	eval(c, msg_cpr, "anne@bakkeby.dk", NULL, RCPTS("x@gmail.com"), &v);
+	ck_assert_int_eq(v.cls, FCLASS_SENSITIVE);
+	ck_assert_int_eq(v.monitor, 1);
+	ck_assert_int_eq(v.outcome, FPOL_DELIVER);
+	ck_assert_int_eq(v.would, FPOL_REJECT);
+	fpol_verdict_free(&v);
+	eval(c, msg_cpr, "jens@bakkeby.dk", NULL, RCPTS("x@gmail.com"), &v);
+	ck_assert_int_eq(v.monitor, 0);
+	ck_assert_int_eq(v.outcome, FPOL_REJECT);
+	fpol_verdict_free(&v);
+	fconf_unref(c);
+}
+END_TEST
+
 static Suite *
 decide_suite(void)
 {
@@ -525,6 +556,7 @@ decide_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("texts");
 	tcase_add_test(tc, reject_lines);
+	tcase_add_test(tc, monitor_per_member);
 	tcase_add_test(tc, reject_lines_new_thread_and_many);
 	tcase_add_test(tc, log_line_no_content);
 	suite_add_tcase(s, tc);
