@@ -418,8 +418,8 @@ ftlsmap_check(const struct fconf *c, void (*warn)(void *arg, const char *msg), v
 		if (!lists_tls(r) || ftlsmap_covers_match(c->tls.parsed, r->match, why, sizeof(why)))
 			continue;
 		snprintf(msg, sizeof(msg), "tls_policy_map %s does not enforce verified TLS for "
-		    "\"%s\" (line %d): %s; tls is skipped for it and the rule's next action "
-		    "applies", c->tls.map, r->match, r->line, why);
+		    "\"%s\" (%s:%d): %s; tls is skipped for it and the rule's next action "
+		    "applies", c->tls.map, r->match, c->path, r->line, why);
 		warn(arg, msg);
 		n++;
 	}
