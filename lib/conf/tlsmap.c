@@ -110,46 +110,48 @@ blanks(const char *s, size_t len)
 	return n;
 }
 
+/* "TLS_Rcpt:key value": an address entry only ever weakens. */
+static int
+sm_entry(struct ftlsmap *m, const char *key, size_t kl, const char *v, size_t vl, int line)
+{
+	char val[sizeof(m->weak_user.level)];
+	const char *at;
+	int ver;
+
+	if (kl < 9 || strncasecmp(key, "TLS_Rcpt:", 9) != 0)
+		return 0;
+	key += 9;
+	kl -= 9;
+	snprintf(val, sizeof(val), "%.*s", (int)vl, v);
+	ver = sm_level_verified(val);
+	if (kl && key[kl - 1] == '@') {               /* "user@": any domain */
+		if (!ver && m->weak_user.line == 0) {
+			snprintf(m->weak_user.level, sizeof(m->weak_user.level), "%s", val);
+			m->weak_user.line = line;
+		}
+		return 0;
+	}
+	if ((at = memchr(key, '@', kl)) != NULL)      /* "user@domain": "@domain" */
+		return ver ? 0 : add(m, at, kl - (size_t)(at - key), v, vl, 0, line);
+	return add(m, key, kl, v, vl, ver, line);
+}
+
 /* One logical line: key, white space, value. A line without a value is
  * one postmap/makemap refuses: it counts as no entry. */
 static int
 entry(struct ftlsmap *m, const char *s, size_t len, int line)
 {
 	size_t kl = word(s, len), vs, vl;
-	const char *key = s;
+	char level[32];
 
 	vs = kl + blanks(s + kl, len - kl);
 	vl = word(s + vs, len - vs);
 	if (kl == 0 || vl == 0 || kl > TLSMAP_KEY_MAX)
 		return 0;
-	if (m->fmt == FTLSMAP_POSTFIX) {
-		char level[32];
-		snprintf(level, sizeof(level), "%.*s", (int)vl, s + vs);
-		return add(m, key, kl, s + vs, vl, vl < sizeof(level) && pf_level_verified(level),
-		    line);
-	}
-	if (kl < 9 || strncasecmp(key, "TLS_Rcpt:", 9) != 0)
-		return 0;
-	key += 9;
-	kl -= 9;
-	{
-		char val[sizeof(m->weak_user.level)];
-		int ver;
-		snprintf(val, sizeof(val), "%.*s", (int)vl, s + vs);
-		ver = sm_level_verified(val);
-		if (kl && key[kl - 1] == '@') {        /* "user@": any domain */
-			if (!ver && m->weak_user.line == 0) {
-				snprintf(m->weak_user.level, sizeof(m->weak_user.level), "%s", val);
-				m->weak_user.line = line;
-			}
-			return 0;
-		}
-		if (memchr(key, '@', kl)) {            /* "user@domain": marks "@domain" weak */
-			const char *at = memchr(key, '@', kl);
-			return ver ? 0 : add(m, at, kl - (size_t)(at - key), s + vs, vl, 0, line);
-		}
-		return add(m, key, kl, s + vs, vl, ver, line);
-	}
+	if (m->fmt == FTLSMAP_SENDMAIL)
+		return sm_entry(m, s, kl, s + vs, vl, line);
+	snprintf(level, sizeof(level), "%.*s", (int)vl, s + vs);
+	return add(m, s, kl, s + vs, vl, vl < sizeof(level) && pf_level_verified(level), line);
 }
 
 static int
