@@ -179,7 +179,8 @@ check(const struct fconf *c, const char *arg)
 			printf("  %s: usable\n", faction_name(r.action));
 		printf("action: %s", faction_name(r.action));
 		if (strcmp(r.reason, "internal") == 0 || strcmp(r.reason, "no domain rule") == 0 ||
-		    strcmp(r.reason, "no usable action") == 0)
+		    strcmp(r.reason, "no usable action") == 0 ||
+		    strcmp(r.reason, "tls not enforced by the MTA map") == 0)
 			printf(" (%s)", r.reason);
 		printf("\n");
 		rc = r.action == FACT_REJECT ? FCA_NO : FCA_OK;

@@ -19,6 +19,7 @@
 
 #include "base/buffer.h"
 #include "base/log.h"
+#include "conf/tlsmap.h"
 #include "fortrolig.h"
 #include "keys/keys.h"
 #include "metrics.h"
@@ -141,6 +142,24 @@ struct reloader {
 };
 
 static void
+warn_log(void *arg, const char *msg)
+{
+	(void)arg;
+	flog(NULL, LOG_WARNING, "%s", msg);
+}
+
+/* The TLS policy map is read with each snapshot: its warnings go with
+ * every start and reload. */
+static void
+check_tls_map(struct fort_lib *lib)
+{
+	struct fconf *c = fort_lib_conf(lib);
+
+	ftlsmap_check(c, warn_log, NULL);
+	fconf_unref(c);
+}
+
+static void
 reload(struct fort_lib *lib, const char *path)
 {
 	char err[1024];
@@ -150,6 +169,7 @@ reload(struct fort_lib *lib, const char *path)
 		return;
 	}
 	flog(NULL, LOG_INFO, "configuration reloaded from %s", path);
+	check_tls_map(lib);
 }
 
 /* Loading takes a while (word lists); the main thread must be back in
@@ -361,6 +381,7 @@ main(int argc, char **argv)
 		printf("%s: configuration OK\n", o.conf);
 		return 0;
 	}
+	check_tls_map(lib);
 	rc = run(&o, lib);
 	fort_lib_close(lib);
 	return rc;

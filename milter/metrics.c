@@ -171,6 +171,7 @@ fmet_reject_reason(const struct fpol_verdict *v)
 		{ "no domain rule", FMET_REJ_NO_RULE },
 		{ "domain rule", FMET_REJ_RULE },
 		{ "no usable action", FMET_REJ_NO_ACTION },
+		{ "tls not enforced by the MTA map", FMET_REJ_NO_ACTION },
 		{ "split encryption", FMET_REJ_MIXED },
 		{ "cannot read the encrypted copy", FMET_REJ_MIXED },
 	};

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/buffer.h"
+#include "conf/tlsmap.h"
 #include "fortrolig.h"
 #include "memory/thread.h"
 #include "milter.h"
@@ -172,6 +173,23 @@ check_extractor(const char *conf, int *bad)
 	}
 }
 
+static void
+warn_stderr(void *arg, const char *msg)
+{
+	fprintf(stderr, "%s: warning: %s\n", (const char *)arg, msg);
+}
+
+/* A reload reads the map as the run user: if it cannot, every tls domain
+ * becomes uncovered then. Not fatal, as an uncovered domain is not. */
+static void
+check_tls_map_access(const char *conf, const struct fconf *c)
+{
+	if (c->tls.map[0] && c->tls.parsed && access(c->tls.map, R_OK) != 0)
+		fprintf(stderr, "%s: warning: tls_policy_map %s: %s for the run user; after a "
+		    "reload tls would be unusable for every domain\n", conf, c->tls.map,
+		    strerror(errno));
+}
+
 /* In the child, as the run user. A missing state directory is made at
  * start when the milter starts as root. */
 static int
@@ -206,6 +224,7 @@ check_as_user(const char *conf, const struct fconf *c, int started_as_root)
 	need(conf, "GnuPG home", c->pgp.home, R_OK | W_OK | X_OK, &bad);
 	need(conf, "word lists", c->kw.dir, R_OK | X_OK, &bad);
 	check_extractor(conf, &bad);
+	check_tls_map_access(conf, c);
 	if (bad == 0)
 		open_memory(conf, c, dirs, n, &bad);
 	check_socket(conf, c->socket, &bad);
@@ -231,6 +250,7 @@ fm_state_check(const char *conf, const struct fconf *c)
 		problem(&bad, conf, "metrics is set, but this fortrolig-milter was built without "
 		    "libmicrohttpd; remove the setting or build with libmicrohttpd-dev");
 #endif
+	ftlsmap_check(c, warn_stderr, (void *)conf);
 	if (c->user[0] && geteuid() != 0 && getpwnam(c->user)->pw_uid != geteuid())
 		fprintf(stderr, "%s: not run as root: the run user's rights are not checked\n", conf);
 	if ((pid = fork()) < 0)

@@ -18,6 +18,7 @@
 #include "decide/sender.h"
 #include "base/text.h"
 #include "conf/texts_default.h"
+#include "conf/tlsmap.h"
 
 enum ctype { CT_BOOL, CT_INT, CT_INT64, CT_STR, CT_ENUM };
 
@@ -88,6 +89,8 @@ static const struct centry table[] = {
 	{ "store.redis.prefix", CT_STR, OFF(store.redis_prefix), 0, 0, 0, "fortrolig:" },
 	{ "store.redis.timeout_ms", CT_INT, OFF(store.redis_timeout_ms), 500, 10, 60000, NULL },
 	{ "store.redis.retries", CT_INT, OFF(store.redis_retries), 2, 0, 10, NULL },
+	{ "tls_policy_map", CT_STR, OFF(tls.map), 0, 0, 0, "" },
+	{ "tls_policy_format", CT_ENUM, OFF(tls.format), FTLSMAP_POSTFIX, 0, 0, "postfix|sendmail" },
 	{ "spf.test_zone", CT_STR, OFF(spf.test_zone), 0, 0, 0, "" },
 	{ "texts.spoof_da", CT_STR, OFF(spf.spoof_da), 0, 0, 0, FSENDER_SPOOF_DA },
 	{ "texts.spoof_en", CT_STR, OFF(spf.spoof_en), 0, 0, 0, FSENDER_SPOOF_EN },
@@ -468,6 +471,21 @@ check_metrics(struct loadctx *lc, const config_t *cfg, const struct fconf *c)
 	return fail(lc, config_lookup(cfg, "metrics"), "metrics = %s", why);
 }
 
+/* An unreadable map is no load error: every tls domain is then uncovered
+ * (ftlsmap_enforced), and the milter warns once per load. */
+static int
+load_tls_map(struct loadctx *lc, const config_t *cfg, struct fconf *c)
+{
+	if (c->tls.map[0] == '\0')
+		return 0;
+	if (c->tls.map[0] != '/')
+		return fail(lc, config_lookup(cfg, "tls_policy_map"),
+		    "tls_policy_map must be an absolute path (the milter reloads after chdir /)");
+	c->tls.parsed = ftlsmap_load(c->tls.map, (enum ftlsmap_format)c->tls.format,
+	    c->tls.error, sizeof(c->tls.error));
+	return 0;
+}
+
 static int
 load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_default)
 {
@@ -489,7 +507,7 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    norm_list(lc, cfg, &c->monitor_senders, 0, "council.monitor") < 0 ||
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
 		return -1;
-	if (check_metrics(lc, cfg, c) < 0)
+	if (check_metrics(lc, cfg, c) < 0 || load_tls_map(lc, cfg, c) < 0)
 		return -1;
 	if (!fstore_known(c->store.backend))
 		return fail(lc, config_lookup(cfg, "store.backend"),
@@ -573,6 +591,7 @@ fconf_unref(struct fconf *c)
 		free(c->rules[i].match);
 	free(c->rules);
 	fkw_dict_free(c->kw.dict);
+	ftlsmap_free(c->tls.parsed);
 	free(c->path);
 	free(c);
 }

@@ -26,6 +26,7 @@ struct fdomain_rule {
 	int line;
 };
 
+struct ftlsmap;    /* conf/tlsmap.h */
 struct fkw_dict;   /* keyword dictionary, owned by the snapshot (detect/keywords/dictionary.c) */
 
 struct fconf {
@@ -92,6 +93,12 @@ struct fconf {
 		int enabled, min_hits, window, min_words;
 	} thread;
 	struct fstrlist trusted_relays;
+	struct {                   /* the MTA's TLS policy map (conf/tlsmap.c) */
+		char *map;             /* tls_policy_map: "" = not checked */
+		int format;            /* enum ftlsmap_format */
+		struct ftlsmap *parsed;   /* NULL: unset, or unreadable (error says why) */
+		char error[256];
+	} tls;
 	struct {
 		char *test_zone;       /* test/offline aid: SPF records from a file, no DNS */
 		char *spoof_da, *spoof_en;

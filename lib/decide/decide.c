@@ -9,6 +9,7 @@
 #include "base/address.h"
 #include "base/buffer.h"
 #include "base/text.h"
+#include "conf/tlsmap.h"
 #include "decide/decide.h"
 #include "decide/mix.h"
 #include "fortrolig.h"
@@ -92,11 +93,26 @@ fpol_key_usable(const struct fkeyset *ks, enum faction kind, struct fpol_rcpt *r
 	return u;
 }
 
+/* tls only where the MTA's TLS policy map enforces it (tls_policy_map):
+ * otherwise it is skipped like a missing key, and why says so. */
+static int
+tls_usable(const struct fconf *c, const char *domain, struct fpol_rcpt *r)
+{
+	char why[160];
+	size_t l = strlen(r->why);
+
+	if (ftlsmap_enforced(c, domain, why, sizeof(why)))
+		return 1;
+	snprintf(r->why + l, sizeof(r->why) - l, "%stls: %s", l ? "; " : "", why);
+	return 0;
+}
+
 static int
 decide_rcpt(const struct fconf *c, const struct fkeyset *keys, enum fclass cls,
     int new_thread, struct fpol_rcpt *r, const char *domain)
 {
 	const struct fdomain_rule *rule;
+	int tls_skipped = 0;
 
 	r->action = FACT_DELIVER;
 	if (cls == FCLASS_CLEAN) {
@@ -134,12 +150,16 @@ decide_rcpt(const struct fconf *c, const struct fkeyset *keys, enum fclass cls,
 			r->reason = "domain rule";
 			return 0;
 		case FACT_TLS:
+			if (!tls_usable(c, domain, r)) {
+				tls_skipped = 1;
+				continue;
+			}
 			r->action = FACT_TLS;
 			r->reason = "enforced TLS";
 			return 0;
 		default:
 			r->action = FACT_REJECT;
-			r->reason = "domain rule";
+			r->reason = tls_skipped ? "tls not enforced by the MTA map" : "domain rule";
 			return 0;
 		}
 	}
