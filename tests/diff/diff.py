@@ -94,24 +94,31 @@ def html_text(s):
     return "".join(p.out)
 
 
-# Office Open XML: the text nodes w:t (Word), a:t (DrawingML: PowerPoint,
-# shapes) and t (Excel shared and inline strings). Runs of one paragraph are
-# shown joined, as Word does; a paragraph, cell, row, tab or break ends a word.
-OOXML_TAG = re.compile(r"<(/?)([A-Za-z0-9_:.-]+)[^>]*?(/?)>|([^<]+)")
-OOXML_T = {"w:t", "a:t", "t"}
+# Office Open XML: the text nodes w:t (Word), w:delText (tracked deletions,
+# which Word shows struck through), a:t (DrawingML: PowerPoint, shapes, text
+# boxes, SmartArt), t (Excel strings, comments), p:text (PowerPoint comments),
+# and a worksheet's <v> unless the cell is a shared string (its <v> is an
+# index). Runs of one paragraph are shown joined, as Word does; a paragraph,
+# cell, row, tab or break ends a word. Every XML part under word/, ppt/, xl/
+# is read: what Office shows from any of them must be analysed.
+OOXML_TAG = re.compile(r"<(/?)([A-Za-z0-9_:.-]+)([^>]*?)(/?)>|([^<]+)")
+OOXML_T = {"w:t", "w:delText", "a:t", "t", "p:text"}
 OOXML_SEP = {"w:p", "a:p", "si", "c", "row", "w:tab", "w:br", "a:br", "w:tc",
-             "a:tc", "w:cr", "is"}
+             "a:tc", "w:cr", "is", "comment", "p:cm"}
 OOXML_PARTS = re.compile(r"^(word|ppt|xl)/.*\.xml$")
 
 
-def ooxml_xml_text(xml):
-    out, inside = [], 0
+def ooxml_xml_text(xml, sheet):
+    out, inside, shared = [], 0, False
     for m in OOXML_TAG.finditer(xml):
-        close, name, empty, text = m.groups()
+        close, name, attrs, empty, text = m.groups()
         if text is not None:
             if inside:
                 out.append(html.unescape(text))
-        elif name in OOXML_T and not empty:
+            continue
+        if name == "c" and not close:
+            shared = re.search(r"""\bt=["']s["']""", attrs) is not None
+        if (name in OOXML_T or (sheet and name == "v" and not shared)) and not empty:
             inside += -1 if close else 1
         elif name in OOXML_SEP:
             out.append("\n")
@@ -123,7 +130,8 @@ def ooxml_text(data):
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in z.namelist():
             if OOXML_PARTS.match(name):
-                out.append(ooxml_xml_text(z.read(name).decode("utf-8", "replace")))
+                out.append(ooxml_xml_text(z.read(name).decode("utf-8", "replace"),
+                                          name.startswith("xl/worksheets/")))
     return "\n".join(out)
 
 
@@ -139,7 +147,7 @@ def pdf_text(data):
 def decode_text(part):
     # Without a charset the package would read US-ASCII and show U+FFFD; a
     # reader guesses: UTF-8 when it is valid, else windows-1252.
-    if part.get_content_charset() is not None:
+    if part.get_content_charset() is not None and part.get_content_maintype() == "text":
         try:
             return part.get_content()
         except (LookupError, UnicodeError, ValueError):
@@ -152,6 +160,20 @@ def decode_text(part):
         return raw.decode("utf-8")
     except UnicodeError:
         return raw.decode("cp1252", "replace")
+
+
+def unflow(s, delsp):
+    # RFC 3676 format=flowed: a line ending in a blank is soft, joined to the
+    # next; with DelSp=yes that blank goes too. Readers show the joined text.
+    out = []
+    for line in s.splitlines():
+        if line.startswith(" "):
+            line = line[1:]       # space-stuffing
+        if line.endswith(" ") and line.rstrip() != "--":
+            out.append(line[:-1] if delsp else line)
+        else:
+            out.append(line + "\n")
+    return "".join(out)
 
 
 ICS_ESCAPE = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\"}
@@ -200,21 +222,66 @@ class Reader:
         if fname:
             self.texts.append(fname)
         low = (fname or "").lower()
+        if ctype.endswith("pkcs7-mime") and \
+                (p.get_param("smime-type") or "").lower() == "signed-data":
+            self.signed(p.get_payload(decode=True) or b"")
+            return
         if ctype.endswith("pkcs7-mime") or ctype == "application/pgp-encrypted":
             return     # ciphertext: nothing a reader can show without the key
         data = p.get_payload(decode=True) or b""
         if ctype == "text/html":
             self.texts.append(html_text(decode_text(p)))
-        elif ctype.startswith("text/"):
+        elif ctype.startswith("text/") or low.endswith((".txt", ".csv")):
             t = decode_text(p)
+            if ctype == "text/plain" and (p.get_param("format") or "").lower() == "flowed":
+                t = unflow(t, (p.get_param("delsp") or "").lower() == "yes")
             self.texts.append(unfold(t) if ctype in FOLDED or low.endswith((".ics", ".vcf")) else t)
         elif low.endswith(OOXML_EXT) or "openxmlformats" in ctype:
             try:
                 self.texts.append(ooxml_text(data))
             except (zipfile.BadZipFile, KeyError, OSError):
                 pass
-        elif low.endswith(".pdf") or ctype == "application/pdf":
+        else:
+            self.file(low, ctype, data, 0)
+
+    def file(self, low, ctype, data, depth):
+        if low.endswith(".pdf") or ctype == "application/pdf":
             self.texts.append(pdf_text(data))
+        elif (low.endswith(".zip") or ctype in ("application/zip", "application/x-zip-compressed")) \
+                and depth < 3:
+            # An archive: a reader opens it and sees its files' names and text.
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    for name in z.namelist():
+                        self.texts.append(name)
+                        self.member(name, z.read(name), depth + 1)
+            except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError):
+                pass
+
+    def member(self, name, data, depth):
+        low = name.lower()
+        if low.endswith((".txt", ".csv")):
+            try:
+                self.texts.append(data.decode("utf-8"))
+            except UnicodeError:
+                self.texts.append(data.decode("cp1252", "replace"))
+        elif low.endswith(OOXML_EXT):
+            try:
+                self.texts.append(ooxml_text(data))
+            except (zipfile.BadZipFile, KeyError, OSError):
+                pass
+        elif low.endswith((".htm", ".html")):
+            self.texts.append(html_text(data.decode("utf-8", "replace")))
+        else:
+            self.file(low, "", data, depth)
+
+    def signed(self, der):
+        # Opaque S/MIME signed data: the signed content is in clear; a reader
+        # shows it without checking the signature (openssl cms -noverify).
+        r = subprocess.run(["openssl", "cms", "-verify", "-noverify", "-inform", "DER"],
+                           input=der, capture_output=True, timeout=60)
+        if r.returncode == 0:
+            self.part(email.message_from_bytes(r.stdout, policy=email.policy.default))
 
     def embedded(self, p):
         # A forwarded message: the package parses message/rfc822 as a message

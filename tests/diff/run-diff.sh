@@ -43,6 +43,7 @@ run locked "$top/tests/corpus/dev/locked" --no-content
 run hostile "$top/tests/hostile/mail"
 run e2e "$top/tests/e2e/mail"
 run demo "$top/demo/samples"
+run diff "$here/mail"
 if [ -n "${CORPUS:-}" ] && [ -d "$CORPUS" ]; then
 	run shared "$CORPUS"
 else
