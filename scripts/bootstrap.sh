@@ -26,6 +26,8 @@ PACKAGES=(
 	gnupg gpgsm
 	# tests: encrypted PDFs (extractor tests), libFuzzer harnesses
 	qpdf zlib1g-dev clang
+	# tests: the differential completeness test's independent PDF reader (pdftotext)
+	poppler-utils
 	# tests: the Debian package (tests/package/run-package.sh)
 	debhelper lintian
 	# tests: Sendmail (tests/e2e/run-sendmail.sh). sendmail-bin conflicts with

@@ -174,6 +174,29 @@ unfold(struct fbuf *t)
 	t->data[t->len] = '\0';
 }
 
+/* format=flowed (RFC 3676): a reader joins the soft line breaks, so a CPR
+ * number or a word split over one reads whole; so must the detectors. */
+static int
+is_flowed(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *f = g_mime_object_get_content_type_parameter(obj, "format");
+
+	return ct && g_mime_content_type_is_type(ct, "text", "plain") &&
+	    f && strcasecmp(f, "flowed") == 0;
+}
+
+static void
+unflow(struct fbuf *t, GMimeObject *obj)
+{
+	const char *d = g_mime_object_get_content_type_parameter(obj, "delsp");
+
+	if (t->data == NULL)
+		return;
+	ftext_unflow(t->data, &t->len, d && strcasecmp(d, "yes") == 0);
+	t->data[t->len] = '\0';
+}
+
 static void
 extract(struct walk *w, const char *ctype, const char *fname, const unsigned char *p,
     size_t n, int folded)
@@ -323,6 +346,8 @@ walk_text(struct walk *w, GMimeObject *obj, const GByteArray *ba, int att, int h
 	}
 	if (folded)
 		unfold(&text);
+	else if (is_flowed(obj))
+		unflow(&text, obj);
 	if (att)
 		add_attachment_text(w, fbuf_str(&text), text.len, html);
 	else

@@ -371,3 +371,59 @@ ftext_unfold_content_lines(char *s, size_t *len)
 	}
 	*len = o;
 }
+
+/* One line of flowed text: its quote depth, where the content starts (after
+ * the quote marks and one stuffing blank) and whether its break is soft. */
+struct flowline {
+	size_t start, content, end, eol;
+	int depth, soft;
+};
+
+static void
+flow_line(const char *s, size_t i, size_t n, struct flowline *l)
+{
+	const char *nl = memchr(s + i, '\n', n - i);
+	size_t c;
+
+	l->start = i;
+	l->eol = nl ? (size_t)(nl - s) + 1 : n;
+	l->end = nl ? (size_t)(nl - s) : n;
+	if (l->end > i && s[l->end - 1] == '\r')
+		l->end--;
+	for (c = i; c < l->end && s[c] == '>'; c++)
+		;
+	l->depth = (int)(c - i);
+	if (c < l->end && s[c] == ' ')
+		c++;
+	l->content = c;
+	l->soft = l->end > c && s[l->end - 1] == ' ' &&
+	    !(l->end - c == 3 && memcmp(s + c, "-- ", 3) == 0);
+}
+
+void
+ftext_unflow(char *s, size_t *len, int delsp)
+{
+	size_t i = 0, o = 0, n = *len, from, to;
+	int prev_soft = 0, prev_depth = 0;
+	struct flowline l;
+
+	while (i < n) {
+		flow_line(s, i, n, &l);
+		if (prev_soft && l.depth != prev_depth)
+			s[o++] = '\n';       /* the soft line had no break written */
+		from = prev_soft && l.depth == prev_depth ? l.content : l.start;
+		to = l.soft && delsp ? l.end - 1 : l.end;
+		memmove(s + o, s + from, to - from);
+		o += to - from;
+		if (!l.soft) {
+			memmove(s + o, s + l.end, l.eol - l.end);
+			o += l.eol - l.end;
+		}
+		prev_soft = l.soft;
+		prev_depth = l.depth;
+		i = l.eol;
+	}
+	if (prev_soft && o < n)
+		s[o++] = '\n';
+	*len = o;
+}

@@ -26,6 +26,11 @@ int ftext_to_ascii(struct fbuf *out, const char *s);
  * break followed by a blank or tab is undone, and the escapes \n \, \;
  * \\ become what they stand for, in place; *len gets the new length. */
 void ftext_unfold_content_lines(char *s, size_t *len);
+/* RFC 3676 format=flowed, in place: a line ending in a blank (a soft break)
+ * is joined to the next line of the same quote depth, whose quote marks and
+ * space-stuffing go; with delsp the blank goes too. "-- " stays a hard line.
+ * *len gets the new length, never longer. */
+void ftext_unflow(char *s, size_t *len, int delsp);
 /* Case-insensitive ASCII glob with '*' only. */
 int ftext_glob_casematch(const char *pat, const char *s);
 /* Domain part of an address (after the last '@'), without a trailing '>'. */

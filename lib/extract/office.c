@@ -29,7 +29,8 @@ struct xrules {
 	const char *const *sp;           /* elements followed by a tab */
 };
 
-static const char *const w_text[] = { "t", NULL };
+/* delText: a tracked deletion, which Word shows struck through. */
+static const char *const w_text[] = { "t", "delText", NULL };
 static const char *const w_nl[] = { "p", "br", "cr", "tr", NULL };
 static const char *const w_sp[] = { "tab", "tc", NULL };
 static const char *const x_text[] = { "t", "v", NULL };
@@ -41,6 +42,13 @@ static const char *const o_sp[] = { "s", "tab", "table-cell", NULL };
 static const char *const core_text[] = {
 	"title", "subject", "keywords", "keyword", "description", "category", NULL
 };
+/* Every other part that Office shows text from: SmartArt (diagrams), charts
+ * (c:v values), comments (t; p:text, threaded "text"), text boxes in drawings,
+ * slide masters and layouts (shown on every slide), glossary. */
+static const char *const g_text[] = { "t", "delText", "text", "v", NULL };
+static const char *const g_nl[] = { "p", "br", "cr", "tr", "si", "row", "pt", "comment",
+	"cm", "threadedComment", NULL };
+static const char *const g_sp[] = { "tab", "tc", "c", NULL };
 static const char *const none[] = { NULL };
 
 static const struct xrules rules[] = {
@@ -57,6 +65,11 @@ static const struct xrules rules[] = {
 	{ "word/embeddings/*", XM_MEMBER, none, none, none },
 	{ "xl/embeddings/*", XM_MEMBER, none, none, none },
 	{ "ppt/embeddings/*", XM_MEMBER, none, none, none },
+	/* Last, so the rules above win. */
+	{ "word/*/*.xml", XM_TEXT, g_text, g_nl, g_sp },
+	{ "ppt/*/*.xml", XM_TEXT, g_text, g_nl, g_sp },
+	{ "xl/*.xml", XM_TEXT, g_text, g_nl, g_sp },
+	{ "xl/*/*.xml", XM_TEXT, g_text, g_nl, g_sp },
 };
 
 struct xstate {

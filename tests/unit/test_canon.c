@@ -192,6 +192,36 @@ START_TEST(canon_edges)
 }
 END_TEST
 
+static void
+unflow_eq(const char *in, int delsp, const char *want)
+{
+	char buf[256];
+	size_t n = strlen(in);
+
+	ck_assert_uint_lt(n, sizeof(buf));
+	memcpy(buf, in, n + 1);
+	ftext_unflow(buf, &n, delsp);
+	ck_assert_uint_le(n, strlen(in));
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, want);
+}
+
+/* RFC 3676: soft breaks joined, within one quote depth only; DelSp; the
+ * signature separator and space-stuffing; a last line without a break. */
+START_TEST(text_unflow)
+{
+	unflow_eq("cpr 0101 \r\n90-1236 ok\r\n", 0, "cpr 0101 90-1236 ok\r\n");
+	unflow_eq("cpr 0101 \n90-1236\n", 1, "cpr 010190-1236\n");
+	unflow_eq("> a \n> b\n", 0, "> a b\n");
+	unflow_eq(">> a \n> b\n", 0, ">> a \n> b\n");
+	unflow_eq("-- \nJens\n", 0, "-- \nJens\n");
+	unflow_eq(" From here \n on\n", 0, " From here on\n");
+	unflow_eq("a \nb \n", 0, "a b \n");
+	unflow_eq("a \nb ", 1, "ab\n");
+	unflow_eq("", 0, "");
+}
+END_TEST
+
 START_TEST(canon_danish)
 {
 	static const char *const texts[] = {
@@ -278,6 +308,7 @@ suite(void)
 	tcase_add_test(tc, canon_random_bytes);
 	tcase_add_test(tc, canon_mixes);
 	tcase_add_test(tc, canon_edges);
+	tcase_add_test(tc, text_unflow);
 	tcase_add_test(tc, canon_danish);
 	tcase_add_test(tc, phrases_filter);
 	suite_add_tcase(s, tc);

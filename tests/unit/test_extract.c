@@ -155,6 +155,50 @@ START_TEST(t_xlsx_pptx)
 }
 END_TEST
 
+/* Text Office shows outside the main parts: a tracked deletion, SmartArt,
+ * a chart, comments, a drawing's text box, a slide master. Found by the
+ * differential test (tests/diff). */
+START_TEST(t_ooxml_other_parts)
+{
+	const struct tg_entry x[] = {
+		{ "[Content_Types].xml", ctypes, 0, NULL },
+		{ "word/document.xml", "<w:document xmlns:w=\"w\"><w:body><w:p><w:del><w:r>"
+		  "<w:delText>Slettet 050580-4567</w:delText></w:r></w:del></w:p></w:body></w:document>",
+		  0, NULL },
+		{ "word/diagrams/data1.xml", "<d:dataModel xmlns:d=\"d\" xmlns:a=\"a\"><a:p><a:r>"
+		  "<a:t>Smartart 0606</a:t></a:r><a:r><a:t>80-5678</a:t></a:r></a:p></d:dataModel>", 0, NULL },
+		{ "word/charts/chart1.xml", "<c:chartSpace xmlns:c=\"c\"><c:strCache><c:pt><c:v>Misbrug"
+		  "</c:v></c:pt><c:pt><c:v>Psykiatri</c:v></c:pt></c:strCache></c:chartSpace>", 0, NULL },
+		{ "xl/comments1.xml", "<comments><commentList><comment><text><r><t>Kommentar 070780-6789"
+		  "</t></r></text></comment></commentList></comments>", 0, NULL },
+		{ "xl/drawings/drawing1.xml", "<x:wsDr xmlns:x=\"x\" xmlns:a=\"a\"><a:p><a:r><a:t>Tegning"
+		  "</a:t></a:r></a:p></x:wsDr>", 0, NULL },
+		{ "ppt/slideMasters/slideMaster1.xml", "<p:sldMaster xmlns:p=\"p\" xmlns:a=\"a\"><a:p>"
+		  "<a:r><a:t>FORTROLIGT</a:t></a:r></a:p></p:sldMaster>", 0, NULL },
+		{ "ppt/comments/comment1.xml", "<p:cmLst xmlns:p=\"p\"><p:cm><p:text>Diaskommentar"
+		  "</p:text></p:cm></p:cmLst>", 0, NULL },
+	};
+	struct fbuf in;
+	struct fextract_result r;
+	const char *t;
+
+	fbuf_init(&in, 0);
+	ck_assert_int_eq(tg_zip(x, 8, &in), 0);
+	run(FEXTRACT_KIND_ZIP, &in, &lim, &r);
+	t = fbuf_str(&r.text);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
+	ck_assert_ptr_nonnull(strstr(t, "Slettet 050580-4567"));
+	ck_assert_ptr_nonnull(strstr(t, "Smartart 060680-5678"));
+	ck_assert_ptr_nonnull(strstr(t, "Misbrug\nPsykiatri"));
+	ck_assert_ptr_nonnull(strstr(t, "Kommentar 070780-6789"));
+	ck_assert_ptr_nonnull(strstr(t, "Tegning"));
+	ck_assert_ptr_nonnull(strstr(t, "FORTROLIGT"));
+	ck_assert_ptr_nonnull(strstr(t, "Diaskommentar"));
+	fextract_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
 START_TEST(t_odt)
 {
 	const struct tg_entry o[] = {
@@ -571,6 +615,7 @@ suite(void)
 	tcase_add_test(tc, t_text_charsets);
 	tcase_add_test(tc, t_docx);
 	tcase_add_test(tc, t_xlsx_pptx);
+	tcase_add_test(tc, t_ooxml_other_parts);
 	tcase_add_test(tc, t_odt);
 	tcase_add_test(tc, t_pdf_flate);
 	tcase_add_test(tc, t_pdf_encrypted);

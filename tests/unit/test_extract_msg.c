@@ -190,6 +190,48 @@ START_TEST(t_calendar_folding)
 }
 END_TEST
 
+static const char *
+any_text(const struct fmsg *m, const char *needle)
+{
+	for (size_t i = 0; i < m->segs.n; i++)
+		if (strstr(m->segs.v[i].text, needle))
+			return m->segs.v[i].text;
+	return NULL;
+}
+
+/* format=flowed (RFC 3676): a soft line break inside the CPR number or a
+ * word is joined as a reader shows it; DelSp=yes drops the blank too.
+ * Found by the differential test (tests/diff). */
+START_TEST(t_flowed)
+{
+	static const char body[] = "From: a@bakkeby.dk\r\nTo: b@gmail.com\r\nSubject: s\r\n"
+	    "Content-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+	    "Hans cpr er 030452 \r\n1236 if\xc3\xb8lge \r\nkopien.\r\n-- \r\nJens\r\n";
+	static const char att[] = "cpr-nr. 0101 \r\n90-1236 og alkohol \r\nbehandlingen\r\n";
+	struct fconf *c = conf(NULL);
+	struct fbuf msg;
+	struct fmsg m;
+
+	ck_assert_int_eq(fmsg_analyse(c, body, sizeof(body) - 1, &m), 0);
+	ck_assert_ptr_nonnull(any_text(&m, "Hans cpr er 030452 1236 if\xc3\xb8lge kopien."));
+	fmsg_free(&m);
+	fbuf_init(&msg, 0);
+	message(&msg, "text/plain; charset=utf-8; format=flowed; delsp=yes", "note.txt", att,
+	    sizeof(att) - 1);
+	ck_assert_int_eq(fmsg_analyse(c, msg.data, msg.len, &m), 0);
+	ck_assert_ptr_nonnull(att_text(&m, "cpr-nr. 010190-1236 og alkoholbehandlingen"));
+	fmsg_free(&m);
+	/* Without format=flowed the breaks stay. */
+	fbuf_reset(&msg);
+	message(&msg, "text/plain; charset=utf-8", "note.txt", att, sizeof(att) - 1);
+	ck_assert_int_eq(fmsg_analyse(c, msg.data, msg.len, &m), 0);
+	ck_assert_ptr_null(att_text(&m, "010190"));
+	fmsg_free(&m);
+	fbuf_free(&msg);
+	fconf_unref(c);
+}
+END_TEST
+
 static void
 decide_encrypted(const char *setting, enum fclass cls, enum fpol_outcome would)
 {
@@ -261,6 +303,7 @@ extract_msg_suite(void)
 	tcase_add_test(tc, t_docx_attachment);
 	tcase_add_test(tc, t_text_attachments);
 	tcase_add_test(tc, t_calendar_folding);
+	tcase_add_test(tc, t_flowed);
 	tcase_add_test(tc, t_encrypted_rule);
 	tcase_add_test(tc, t_broken_attachment);
 	suite_add_tcase(s, tc);
