@@ -135,11 +135,20 @@ t_gpgsm() {
     mkdir -m 700 "$H"; AGENT_HOMES+=("$H")
     echo allow-loopback-pinentry >"$H/gpg-agent.conf"
     echo disable-crl-checks >"$H/gpgsm.conf"
-    openssl pkcs12 -export -legacy -passout pass:test -inkey "$W/pki/lars.key" \
-        -in "$W/pki/lars.pem" -out "$W/out/lars.p12" 2>"$W/out/p12.err" || { diag "$(cat "$W/out/p12.err")"; return 1; }
-    gpgsm --homedir "$H" --batch --import "$W/pki/ca.pem" >"$W/out/gpgsm.log" 2>&1 &&
-        echo test | gpgsm --homedir "$H" --batch --pinentry-mode loopback --passphrase-fd 0 \
-            --import "$W/out/lars.p12" >>"$W/out/gpgsm.log" 2>&1 || { diag "$(cat "$W/out/gpgsm.log")"; return 1; }
+    gpgsm --homedir "$H" --batch --import "$W/pki/ca.pem" >"$W/out/gpgsm.log" 2>&1 ||
+        { diag "$(cat "$W/out/gpgsm.log")"; return 1; }
+    # gpgsm 2.2 now and then fails to decrypt a legacy PKCS#12 key bag that
+    # OpenSSL reads ("data error at shrouded_key_bag.decrypted-text"; seen
+    # once in CI): a fresh export has a fresh salt, so try up to three.
+    local try ok=0
+    for try in 1 2 3; do
+        openssl pkcs12 -export -legacy -passout pass:test -inkey "$W/pki/lars.key" \
+            -in "$W/pki/lars.pem" -out "$W/out/lars.p12" 2>"$W/out/p12.err" || { diag "$(cat "$W/out/p12.err")"; return 1; }
+        if echo test | gpgsm --homedir "$H" --batch --pinentry-mode loopback --passphrase-fd 0 \
+            --import "$W/out/lars.p12" >>"$W/out/gpgsm.log" 2>&1; then ok=1; break; fi
+        diag "gpgsm could not import the PKCS#12 key (try $try)"
+    done
+    [ "$ok" = 1 ] || { diag "$(tail -20 "$W/out/gpgsm.log")"; return 1; }
     e2e_body "$got" | base64 -d >"$W/out/rsa.p7m" || { diag "body is not base64"; return 1; }
     echo test | gpgsm --homedir "$H" --batch --pinentry-mode loopback --passphrase-fd 0 \
         --decrypt "$W/out/rsa.p7m" >"$W/out/rsa.gpgsm" 2>"$W/out/gpgsm.err" || { diag "$(cat "$W/out/gpgsm.err")"; return 1; }
