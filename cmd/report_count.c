@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buffer.h"
 #include "report.h"
 
 static void
@@ -25,21 +26,6 @@ same(const char *key, const char *s, size_t len)
 	return strncmp(key, s, len) == 0 && key[len] == '\0';
 }
 
-static int
-grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t nc;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? 2 * *cap : 16;
-	if ((p = reallocarray(*v, nc, size)) == NULL)
-		return -1;
-	*v = p;
-	*cap = nc;
-	return 0;
-}
 
 int
 rp_counts_add(struct rp_counts *c, const char *key, size_t keylen, long by)
@@ -49,7 +35,7 @@ rp_counts_add(struct rp_counts *c, const char *key, size_t keylen, long by)
 			c->v[i].n += by;
 			return 0;
 		}
-	if (grow((void **)&c->v, &c->cap, c->n, sizeof(*c->v)) < 0)
+	if (fgrow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0)
 		return -1;
 	keycpy(c->v[c->n].key, key, keylen);
 	c->v[c->n++].n = by;
@@ -91,7 +77,7 @@ rp_groups_get(struct rp_groups *g, const char *key)
 	for (size_t i = 0; i < g->n; i++)
 		if (same(g->v[i].key, key, len))
 			return &g->v[i];
-	if (grow((void **)&g->v, &g->cap, g->n, sizeof(*g->v)) < 0)
+	if (fgrow((void **)&g->v, &g->cap, g->n + 1, sizeof(*g->v)) < 0)
 		return NULL;
 	memset(&g->v[g->n], 0, sizeof(g->v[0]));
 	keycpy(g->v[g->n].key, key, len);

@@ -128,6 +128,24 @@ fbuf_str(const struct fbuf *b)
 	return b->data ? b->data : "";
 }
 
+int
+fgrow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t nc = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need)
+		if ((nc *= 2) < *cap)
+			return -1;
+	if ((p = reallocarray(*v, nc, size)) == NULL)
+		return -1;
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
 size_t
 fstrlcpy(char *dst, const char *src, size_t size)
 {

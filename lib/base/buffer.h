@@ -30,6 +30,10 @@ int fbuf_vprintf(struct fbuf *b, const char *fmt, va_list ap)
 char *fbuf_take(struct fbuf *b);
 const char *fbuf_str(const struct fbuf *b);
 
+/* Makes room in the array *v (of *cap elements of size bytes) for need
+ * elements, doubling; -1 (and *v untouched) when memory runs out. */
+int fgrow(void **v, size_t *cap, size_t need, size_t size);
+
 /* Bounded copy that always terminates; returns the length it would have had. */
 size_t fstrlcpy(char *dst, const char *src, size_t size);
 

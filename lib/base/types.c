@@ -39,31 +39,13 @@ fclass_name(enum fclass c)
 	}
 }
 
-static int
-grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	if (ncap > ((size_t)-1) / elem)
-		return -1;
-	p = realloc(*v, ncap * elem);
-	if (p == NULL)
-		return -1;
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
 
 int
 fsegs_add(struct fsegs *s, enum fwhere where, const char *text, size_t len)
 {
 	char *copy;
 
-	if (grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)) < 0)
+	if (fgrow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
 		return -1;
 	copy = malloc(len + 1);
 	if (copy == NULL)
@@ -92,7 +74,7 @@ ffindings_add(struct ffindings *f, const char *detector, enum fcat cat,
 {
 	struct ffinding *x;
 
-	if (grow((void **)&f->v, &f->cap, f->n, sizeof(*f->v)) < 0)
+	if (fgrow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)) < 0)
 		return -1;
 	x = &f->v[f->n++];
 	x->detector = detector;

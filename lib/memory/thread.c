@@ -1,5 +1,6 @@
 /* thread: keyed hashes of Message-IDs and content fingerprints, learning
  * and the thread detector. No text and no plain Message-ID leaves here. */
+#include "base/buffer.h"
 #include "config.h"
 
 #include <errno.h>
@@ -419,17 +420,7 @@ struct keyvec {
 
 static uint8_t (*keys_grow(struct keyvec *kv, size_t more))[FSTORE_KEYLEN]
 {
-	if (kv->n + more > kv->cap) {
-		size_t nc = kv->cap ? kv->cap * 2 : 64;
-		void *p;
-		while (nc < kv->n + more)
-			nc *= 2;
-		if ((p = realloc(kv->k, nc * FSTORE_KEYLEN)) == NULL)
-			return NULL;
-		kv->k = p;
-		kv->cap = nc;
-	}
-	return kv->k + kv->n;
+	return fgrow((void **)&kv->k, &kv->cap, kv->n + more, FSTORE_KEYLEN) < 0 ? NULL : kv->k + kv->n;
 }
 
 static int

@@ -2,6 +2,7 @@
  * decides who is who at once; headers and body are spooled only for mail
  * the gateway judges or learns from; fort_eom runs the stages in order:
  * analyse -> detect -> decide -> remember, then logs the verdict. */
+#include "base/buffer.h"
 #include "config.h"
 
 #include <stdio.h>
@@ -124,28 +125,13 @@ fort_sender(struct fort_msg *m, const char *path)
 	return fort_stat_action(m->c, FORT_SPOOFED) == FORT_FAIL_REJECT ? FORT_SPOOFED : FORT_OK;
 }
 
-static int
-grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t nc;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? 2 * *cap : 8;
-	if ((p = reallocarray(*v, nc, size)) == NULL)
-		return -1;
-	*v = p;
-	*cap = nc;
-	return 0;
-}
 
 enum fort_stat
 fort_rcpt(struct fort_msg *m, const char *path)
 {
 	struct faddr a;
 
-	if (grow((void **)&m->rcpts, &m->caprcpts, m->nrcpts, sizeof(char *)) < 0 ||
+	if (fgrow((void **)&m->rcpts, &m->caprcpts, m->nrcpts + 1, sizeof(char *)) < 0 ||
 	    (m->rcpts[m->nrcpts] = strdup(path ? path : "")) == NULL)
 		return FORT_NORESOURCE;
 	/* The policy parses the recipient again; an unparseable one is external. */
@@ -179,7 +165,7 @@ note_strip(struct fort_msg *m, const char *name)
 	for (size_t i = 0; i < m->nstrip; i++)
 		if (strcasecmp(m->strip[i].name, name) == 0)
 			idx = m->strip[i].index + 1;
-	if (grow((void **)&m->strip, &m->capstrip, m->nstrip, sizeof(*m->strip)) < 0 ||
+	if (fgrow((void **)&m->strip, &m->capstrip, m->nstrip + 1, sizeof(*m->strip)) < 0 ||
 	    (m->strip[m->nstrip].name = strdup(name)) == NULL)
 		return FORT_NORESOURCE;
 	m->strip[m->nstrip++].index = idx;

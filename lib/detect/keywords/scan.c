@@ -19,21 +19,6 @@
 #include "base/text.h"
 
 
-static int
-grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t nc;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : 64;
-	if ((p = realloc(*v, nc * size)) == NULL)
-		return -1;
-	*v = p;
-	*cap = nc;
-	return 0;
-}
 
 /* A root is a prefix: " bor" fires on every "borger". An anchor word that
  * starts a token must be there whole, and end there unless it has a "*"
@@ -64,7 +49,7 @@ on_raw(size_t at, size_t entry, void *arg)
 		size_t ph = entry - sc->d->n, off = sc->d->disc_off[ph];
 		if (sc->base + at < off + 1)
 			return 0;
-		if (grow((void **)&sc->p, &sc->capp, sc->np + 1, sizeof(*sc->p)) < 0)
+		if (fgrow((void **)&sc->p, &sc->capp, sc->np + 1, sizeof(*sc->p)) < 0)
 			return -1;
 		sc->p[sc->np].at = sc->base + at - 1 - off;
 		sc->p[sc->np].phrase = ph;
@@ -73,7 +58,7 @@ on_raw(size_t at, size_t entry, void *arg)
 	}
 	if (!anchor_here(sc, &sc->d->e[entry], sc->base + at))
 		return 0;
-	if (grow((void **)&sc->r, &sc->capr, sc->nr + 1, sizeof(*sc->r)) < 0)
+	if (fgrow((void **)&sc->r, &sc->capr, sc->nr + 1, sizeof(*sc->r)) < 0)
 		return -1;
 	sc->r[sc->nr].at = sc->base + at;
 	sc->r[sc->nr].entry = entry;
@@ -84,7 +69,7 @@ on_raw(size_t at, size_t entry, void *arg)
 static int
 add_hit(struct scan *sc, size_t at, size_t off, int entry)
 {
-	if (grow((void **)&sc->h, &sc->caph, sc->nh + 1, sizeof(*sc->h)) < 0)
+	if (fgrow((void **)&sc->h, &sc->caph, sc->nh + 1, sizeof(*sc->h)) < 0)
 		return -1;
 	sc->h[sc->nh].at = at;
 	sc->h[sc->nh].off = off;
@@ -456,7 +441,7 @@ qualify(struct scan *sc, const struct fconf *c)
 		if (ha->entry < 0 || sc->d->e[ha->entry].cat == KW_PERSON ||
 		    window_sum(sc, a, (size_t)c->kw.window, &top) < c->kw.threshold)
 			continue;
-		if (grow((void **)&sc->q, &sc->capq, sc->nq + 1, sizeof(*sc->q)) < 0)
+		if (fgrow((void **)&sc->q, &sc->capq, sc->nq + 1, sizeof(*sc->q)) < 0)
 			return -1;
 		sc->q[sc->nq++] = ha->at;
 	}
