@@ -36,6 +36,9 @@ enum fort_stat fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mi
 int fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
     const char *sender, char *const *rcpt_args, const struct flog_ctx *log);
 
+/* Removes the member's override tag: the Subject without it (RFC 2047). */
+int fm_override_subject(SMFICTX *ctx, const struct fpol_verdict *v, const struct fm_mimehdrs *h);
+
 /* milter/advice.c: submits the advice mail through the MTA. */
 int fm_advice_send(const struct fconf *c, const struct fpol_verdict *v, const char *sender,
     char *err, size_t errlen);
