@@ -227,8 +227,8 @@ log_memory(const struct fort_msg *m)
 		    m->member ? "outbound" : "inbound", fclass_name(v->cls));
 }
 
-/* The decision line, and why each rejected recipient, or one with a key
- * question, got its action (fortrolig-report counts the reject reasons). */
+/* The decision line, and why each rejected recipient, one with a key
+ * question, or one served as the data subject or by an override, got its action (fortrolig-report counts the reject reasons). */
 static void
 log_verdict(const struct fort_msg *m)
 {
@@ -242,7 +242,8 @@ log_verdict(const struct fort_msg *m)
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		const struct fpol_rcpt *r = &v->rcpts[i];
 		if (r->why[0] == '\0' && r->action != FACT_SMIME && r->action != FACT_PGP &&
-		    r->action != FACT_REJECT)
+		    r->action != FACT_REJECT && strcmp(r->reason, "data-subject") != 0 &&
+		    strcmp(r->reason, "override") != 0)
 			continue;
 		flog(&m->log, LOG_INFO, "rcpt=<%s> action=%s reason=%s%s%s%s%s", r->addr,
 		    faction_name(r->action), r->reason, r->why[0] ? " why=\"" : "", r->why,
@@ -294,26 +295,33 @@ static enum fort_stat
 data_subject(struct fort_msg *m, const struct fmsg *msg, const char *const *rcpts, size_t n)
 {
 	struct fthr *thr = fort_lib_thr(m->lib);
+	char (*norm)[FADDR_MAX] = NULL;
 	const char **ext = NULL;
 	struct faddr a;
 	size_t next = 0;
-	int yes = 0, rc;
+	int yes = 0, rc = 0;
 
 	if (thr == NULL || !m->member || m->v.store_error || m->v.findings.n == 0 || n == 0)
 		return FORT_OK;
-	if ((ext = calloc(n, sizeof(*ext))) == NULL)
+	if ((ext = calloc(n, sizeof(*ext))) == NULL || (norm = calloc(n, FADDR_MAX)) == NULL) {
+		free(ext);
 		return FORT_NORESOURCE;
-	for (size_t i = 0; i < n; i++) {
-		if (faddr_parse(rcpts[i], &a) < 0) {
-			free(ext);
-			return FORT_OK;    /* unparseable: external, and supplied nothing */
-		}
-		if (!fconf_domain_internal(m->c, a.domain))
-			ext[next++] = rcpts[i];
 	}
-	rc = fthr_data_subject(thr, msg, &m->v.findings, &m->v.thread, ext, next, &yes,
-	    m->v.store_reason, sizeof(m->v.store_reason));
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* Unparseable: external, and it supplied nothing. */
+		if (faddr_parse(rcpts[i], &a) < 0 || a.norm[0] == '\0')
+			rc = 1;
+		else if (!fconf_domain_internal(m->c, a.domain)) {
+			fstrlcpy(norm[next], a.norm, FADDR_MAX);
+			ext[next] = norm[next];
+			next++;
+		}
+	}
+	if (rc == 0)
+		rc = fthr_data_subject(thr, msg, &m->v.findings, &m->v.thread, ext, next, &yes,
+		    m->v.store_reason, sizeof(m->v.store_reason));
 	free(ext);
+	free(norm);
 	if (rc < 0)
 		m->v.store_error = 1;
 	m->v.data_subject = yes;
@@ -332,6 +340,10 @@ remember(struct fort_msg *m, const struct fmsg *msg)
 
 	if (thr == NULL || v->store_error || v->cls == FCLASS_CLEAN || v->cats == 0 ||
 	    !may_learn(m))
+		return;
+	/* A member's mail that did not leave cannot be replied to; remembered,
+	 * it would catch her corrected copy (the findings she removed). */
+	if (m->member && (v->outcome == FPOL_REJECT || v->outcome == FPOL_TEMPFAIL))
 		return;
 	if (fthr_learn(thr, m->c, msg, v->cats, m->member ? NULL : supply(m, msg, &sup, from),
 	    v->store_reason, sizeof(v->store_reason)) == 0) {

@@ -195,6 +195,31 @@ START_TEST(data_subject_own_text)
 }
 END_TEST
 
+/* A member's mail that was rejected never left: it is not remembered, so
+ * her corrected copy is judged on its own. One that left is. */
+START_TEST(rejected_not_learnt)
+{
+	static const char out[] = REPLY("redaktion@avis.dk",
+	    "Jeg sender din sag videre, CPR-nr. 140549-0389, som du skrev.\r\n");
+	struct fconf *c;
+	struct fort_lib *l = memory_lib(&c, "");
+	struct fpol_verdict v;
+
+	ck_assert_int_eq(tf_run(l, FORT_LEARN_ALL, out, strlen(out), "anne@bakkeby.dk", NULL,
+	    RCPTS("redaktion@avis.dk"), &v), FORT_OK);
+	ck_assert_int_eq(v.outcome, FPOL_REJECT);
+	ck_assert_int_eq(v.learned, 0);
+	fpol_verdict_free(&v);
+	ck_assert_int_eq(tf_run(l, FORT_LEARN_ALL, out, strlen(out), "anne@bakkeby.dk", NULL,
+	    RCPTS("kollega@bakkeby.dk"), &v), FORT_OK);
+	ck_assert_int_eq(v.outcome, FPOL_DELIVER);
+	ck_assert_int_eq(v.learned, 1);
+	fpol_verdict_free(&v);
+	fort_lib_close(l);
+	fconf_unref(c);
+}
+END_TEST
+
 /* ---- the override tag ---- */
 
 #define OVERRIDE_CONF \
@@ -377,6 +402,7 @@ beyond_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, data_subject_reply);
 	tcase_add_test(tc, data_subject_own_text);
+	tcase_add_test(tc, rejected_not_learnt);
 	tcase_add_test(tc, override_allowed);
 	tcase_add_test(tc, override_refused);
 	tcase_add_test(tc, mask_cpr);
