@@ -84,6 +84,7 @@ ffindings_add(struct ffindings *f, const char *detector, enum fcat cat,
 	fstrlcpy(x->excerpt, excerpt ? excerpt : "", sizeof(x->excerpt));
 	x->person[0] = '\0';
 	x->cpr[0] = '\0';
+	x->terms[0] = '\0';
 	return 0;
 }
 

@@ -61,6 +61,10 @@ fjson_verdict(struct fbuf *out, const char *file, const struct fpol_verdict *v)
 			r |= fbuf_adds(out, ",\"person\":");
 			r |= fjson_string(out, f->person);
 		}
+		if (f->terms[0]) {
+			r |= fbuf_adds(out, ",\"terms\":");
+			r |= fjson_string(out, f->terms);
+		}
 		r |= fbuf_addc(out, '}');
 	}
 	r |= fbuf_adds(out, "],\"recipients\":[");
