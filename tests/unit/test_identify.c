@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyse/message.h"
 #include "tfort.h"
@@ -83,6 +84,18 @@ static const struct {
 	{ "markings: 'fortrolig med' is familiar with",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Erkl\xc3\xa6ringen",
 	  "Hej Ole\r\n\r\nJeg er fortrolig med den slags erkl\xc3\xa6ringer.\r\n"), 0 },
+	{ "a phrase with a word in a gap: taget ? ? fra ham",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Dennis",
+	  "Hej Ole\r\n\r\nDennis Kj\xc3\xa6r har ringet. De har taget hans s\xc3\xb8n fra ham "
+	  "i marts, og nu m\xc3\xa5 han kun se ham hver anden s\xc3\xb8ndag.\r\n"), 1 },
+	{ "a subordinate clause: ikke before the verb",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Gerda",
+	  "Hej Ole\r\n\r\nGerda Mikkelsen siger, at hun ikke kan finde hjem, og datteren har "
+	  "f\xc3\xa5""et hende skrevet op til plejehjem.\r\n"), 1 },
+	{ "everyday words about a group are not a person",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Demens",
+	  "Hej Ole\r\n\r\nMange \xc3\xa6ldre kan ikke finde hjem, og ventelisten til en plads "
+	  "p\xc3\xa5 plejehjem er lang. Det skal vi tale om i udvalget.\r\n"), 0 },
 	{ "a bare number label keeps the CPR number",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
 	  "Nummer 140549-0389 her.\r\n"), 1 },
@@ -102,6 +115,40 @@ START_TEST(identify)
 		if (strcmp(v.findings.v[i].detector, "keywords") == 0)
 			ck_assert(v.findings.v[i].person[0] != '\0');
 	fpol_verdict_free(&v);
+}
+END_TEST
+
+/* A term listed twice in one category counts once (distinct terms). */
+START_TEST(duplicate_terms)
+{
+	static const char *const files[][2] = {
+		{ "health.txt", "hostet =2\nhostet =2\n" }, { "criminal.txt", "sigtet for =3\n" },
+		{ "social.txt", "x\n" }, { "private.txt", "y\n" }, { "person.txt", "hun\n" },
+		{ "exclude.txt", "z\n" },
+	};
+	static const char msg[] = MAIL("Anne <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "S",
+	    "Hej\r\n\r\nHun har hostet.\r\n");
+	const char *rcpt = "ole@gmail.com";
+	char err[1024], *dir, *path, *text;
+	struct fconf *c;
+	struct fpol_verdict v;
+
+	ck_assert_int_ge(asprintf(&dir, "%s/dup", tmpdir), 0);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		free(tu_write(dir, files[i][0], files[i][1]));
+	ck_assert_int_ge(asprintf(&text, "council = { senders = [ \"*@bakkeby.dk\" ]; };\n"
+	    "detectors = { keywords = { dir = \"%s\"; }; };\n", dir), 0);
+	path = tu_write(tmpdir, "dup.conf", text);
+	c = fconf_load(path, dir, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_int_eq(tf_eval(c, msg, strlen(msg), NULL, NULL, &rcpt, 1, &v), 0);
+	ck_assert_int_eq(v.cls, FCLASS_CLEAN);
+	fpol_verdict_free(&v);
+	fconf_unref(c);
+	free(path);
+	free(text);
+	free(dir);
 }
 END_TEST
 
@@ -141,6 +188,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, identify, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, duplicate_terms);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s, NULL) != EXIT_SUCCESS;
 	return failed ? 1 : 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buffer.h"
 #include "detect/detect.h"
@@ -141,6 +142,14 @@ parse_entry(char *line, int cat, struct kw_entry *e)
 		size_t n = strlen(tok);
 		if (e->nw == KW_MAX_WORDS)
 			return "a phrase may have at most 6 words";
+		if (strcmp(tok, "?") == 0) {
+			/* Any one word: never the anchor, never first or last. */
+			if (e->nw == 0 || (w->w = strdup("")) == NULL)
+				return e->nw == 0 ? "'?' may not start an entry" : "out of memory";
+			w->any = 1;
+			e->nw++;
+			continue;
+		}
 		w->pre = tok[0] == '*';
 		w->suf = n > 1 && tok[n - 1] == '*';
 		tok += w->pre;
@@ -152,6 +161,8 @@ parse_entry(char *line, int cat, struct kw_entry *e)
 		w->len = strlen(w->w);
 		e->nw++;
 	}
+	if (e->nw && e->w[e->nw - 1].any)
+		return "'?' may not end an entry";
 	return e->nw ? NULL : "empty entry";
 }
 
@@ -161,6 +172,20 @@ free_entry(struct kw_entry *e)
 	for (size_t k = 0; k < e->nw; k++)
 		free(e->w[k].w);
 	free(e->term);
+}
+
+/* An entry listed twice in one category counts once, at its higher weight:
+ * "distinct terms" must not depend on how a list was edited. */
+static int
+merged(struct fkw_dict *d, const struct kw_entry *e)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->e[i].cat == e->cat && strcasecmp(d->e[i].term, e->term) == 0) {
+			if (e->weight > d->e[i].weight)
+				d->e[i].weight = e->weight;
+			return 1;
+		}
+	return 0;
 }
 
 static int
@@ -214,6 +239,10 @@ load_file(struct fkw_dict *d, const char *dir, const char *file, int cat, int op
 			snprintf(err, errlen, "%s:%d: %s", path, ln, why);
 			fclose(f);
 			return -1;
+		}
+		if (merged(d, &e)) {
+			free_entry(&e);
+			continue;
 		}
 		if (push_entry(d, &e) < 0) {
 			free_entry(&e);
@@ -280,6 +309,8 @@ anchor_rank(const struct kw_word *w)
 {
 	int r = (int)w->len * 4 - (w->pre + w->suf);
 
+	if (w->any)
+		return -100000;
 	if (listed(weak_anchor, w))
 		return r - 1000;
 	return listed(common_anchor, w) ? r - 500 : r;
@@ -333,7 +364,7 @@ disc_anchor(const char *canon, size_t n, size_t *len)
 	while (p < n && canon[p] != ' ')
 		p++;
 	while (p < n) {
-		struct kw_word w = { NULL, 0, 0, 1 };
+		struct kw_word w = { NULL, 0, 0, 1, 0 };
 		size_t s;
 		while (p < n && canon[p] == ' ')
 			p++;

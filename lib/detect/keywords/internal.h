@@ -18,6 +18,7 @@ struct kw_word {
 	size_t len;
 	unsigned pre : 1;  /* "*x": other letters may come before */
 	unsigned suf : 1;  /* "x*": any ending */
+	unsigned any : 1;  /* "?": any one word ("taget ? fra ham") */
 };
 
 struct kw_entry {

@@ -83,6 +83,8 @@ add_hit(struct scan *sc, size_t at, size_t off, int entry)
 static int
 word_match(const struct kw_word *w, const char *s, size_t n)
 {
+	if (w->any)
+		return n > 0;
 	if (n < w->len)
 		return 0;
 	if (w->pre && w->suf)
