@@ -149,6 +149,10 @@ decide_rcpt(const struct fconf *c, const struct fkeyset *keys, enum fclass cls,
 			r->action = FACT_DELIVER;
 			r->reason = "domain rule";
 			return 0;
+		case FACT_HOLD:
+			r->action = FACT_HOLD;
+			r->reason = "hold for review";
+			return 0;
 		case FACT_TLS:
 			if (!tls_usable(c, domain, r)) {
 				tls_skipped = 1;

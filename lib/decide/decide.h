@@ -21,7 +21,8 @@ struct fpol_rcpt {
 	int dropped;              /* mixed = drop-and-notify removed this recipient */
 };
 
-enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL, FPOL_ENCRYPT };
+enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL, FPOL_ENCRYPT,
+	FPOL_HOLD };
 
 struct fpol_verdict {
 	int outbound;             /* sender is a council member */
@@ -80,5 +81,7 @@ size_t fpol_reject_lines(const struct fconf *c, const struct fpol_verdict *v,
 /* Set lists as "a,b,c" for the JSON and header writers. */
 int fpol_list_cats(unsigned cats, struct fbuf *out, const char *sep);
 int fpol_list_wheres(unsigned wheres, struct fbuf *out, const char *sep);
+/* The categories in words, Danish or English ("CPR-nummer, ..."; ASCII). */
+int fpol_list_cat_words(unsigned cats, int danish, struct fbuf *out, const char *sep);
 
 #endif

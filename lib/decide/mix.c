@@ -39,15 +39,17 @@ join_envelope(const struct fkeyset *keys, enum faction k, struct fpol_verdict *v
 int
 fpol_mix(const struct fconf *c, const struct fkeyset *keys, struct fpol_verdict *v)
 {
-	size_t ns = 0, np = 0, nrej = 0, ntls = 0, nenc = 0;
+	size_t ns = 0, np = 0, nrej = 0, ntls = 0, nenc = 0, nhold = 0;
 
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		ns += v->rcpts[i].action == FACT_SMIME;
 		np += v->rcpts[i].action == FACT_PGP;
+		nhold += v->rcpts[i].action == FACT_HOLD;
 	}
+	/* A held message is one copy that waits, unencrypted: no envelope. */
 	v->enc = ns >= np ? FACT_SMIME : FACT_PGP;
-	v->split = ns && np;
-	if (ns + np > 0 && join_envelope(keys, v->enc, v) < 0)
+	v->split = ns && np && !nhold;
+	if (ns + np > 0 && !nhold && join_envelope(keys, v->enc, v) < 0)
 		return -1;
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		nrej += v->rcpts[i].action == FACT_REJECT;
@@ -64,6 +66,8 @@ fpol_mix(const struct fconf *c, const struct fkeyset *keys, struct fpol_verdict 
 	}
 	if (nrej)
 		v->would = FPOL_REJECT;
+	else if (nhold)
+		v->would = FPOL_HOLD;
 	else if (nenc)
 		v->would = FPOL_ENCRYPT;
 	else if (ntls)
