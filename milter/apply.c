@@ -191,3 +191,23 @@ fm_hold_apply(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
 	flog(log, LOG_NOTICE, "held for review: dpo=<%s> advice=sent", c->hold.notify);
 	return 0;
 }
+
+int
+fm_override_subject(SMFICTX *ctx, const struct fpol_verdict *v, const struct fm_mimehdrs *h)
+{
+	struct fbuf subj;
+	int r;
+
+	/* An encrypted mail with a protected subject has the neutral one already. */
+	if (!v->override.present || v->override.subject == NULL || v->protect_subject ||
+	    h->subjects == 0)
+		return 0;
+	fbuf_init(&subj, 4096);
+	r = fkeys_encode_header(v->override.subject, &subj);
+	for (int i = h->subjects; r == 0 && i > 1; i--)
+		r = smfi_chgheader(ctx, "Subject", i, NULL) == MI_SUCCESS ? 0 : -1;
+	if (r == 0)
+		r = smfi_chgheader(ctx, "Subject", 1, (char *)fbuf_str(&subj)) == MI_SUCCESS ? 0 : -1;
+	fbuf_free(&subj);
+	return r;
+}

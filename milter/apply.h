@@ -36,6 +36,9 @@ enum fort_stat fm_enc_apply(SMFICTX *ctx, struct fort_msg *m, const struct fm_mi
 int fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
     const char *sender, char *const *rcpt_args, const struct flog_ctx *log);
 
+/* Removes the member's override tag: the Subject without it (RFC 2047). */
+int fm_override_subject(SMFICTX *ctx, const struct fpol_verdict *v, const struct fm_mimehdrs *h);
+
 /* Puts the message on hold (the MTA's quarantine) with the verdict as the
  * reason, and sends the DPO's notification (hold.notify) and the member's
  * advice. 0, or -1 (logged): the caller tempfails. */

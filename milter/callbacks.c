@@ -294,6 +294,8 @@ apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
 	if ((v->outcome != FPOL_DELIVER || !v->monitor) && v->ndropped &&
 	    fm_enc_drop(ctx, c, v, sender, m->rcpt_args, &m->log) < 0)
 		return internal();
+	if (fm_override_subject(ctx, v, &m->mime) < 0)
+		return internal();
 	return add_headers(ctx, v) == 0 ? SMFIS_CONTINUE : internal();
 }
 

@@ -47,6 +47,8 @@ struct fmet {
 	fmet_ctr rejects[FMET_REJ_COUNT];
 	fmet_ctr tempfails[FMET_CAUSE_COUNT];
 	fmet_ctr thread_hits, thread_learns;
+	fmet_ctr overrides[2];     /* honoured, refused */
+	fmet_ctr data_subject;
 	fmet_ctr buckets[FMET_NBUCKET + 1];   /* per bucket, not cumulative */
 	fmet_ctr sum_us;
 };
@@ -152,6 +154,10 @@ fmet_analysed(struct fmet *m, long long usecs, const struct fpol_verdict *v)
 		return;
 	count_findings(m, &v->findings);
 	inc(&m->actions[action_of(v)][v->monitor ? 1 : 0], 1);
+	if (v->override.used || v->override.refused)
+		inc(&m->overrides[v->override.used ? 0 : 1], 1);
+	if (v->data_subject)
+		inc(&m->data_subject, 1);
 }
 
 void
@@ -257,6 +263,15 @@ render_replies(struct fmet *m, struct fbuf *o)
 	r |= head(o, "fortrolig_thread_learns_total", "counter",
 	    "Confidential messages the thread memory learned.");
 	r |= fbuf_printf(o, "fortrolig_thread_learns_total %llu\n", get(&m->thread_learns));
+	r |= head(o, "fortrolig_overrides_total", "counter",
+	    "Members' override tags on mail that would be rejected, by result.");
+	r |= fbuf_printf(o, "fortrolig_overrides_total{result=\"honoured\"} %llu\n",
+	    get(&m->overrides[0]));
+	r |= fbuf_printf(o, "fortrolig_overrides_total{result=\"refused\"} %llu\n",
+	    get(&m->overrides[1]));
+	r |= head(o, "fortrolig_data_subject_replies_total", "counter",
+	    "Replies to the data subject (data_subject_actions applied).");
+	r |= fbuf_printf(o, "fortrolig_data_subject_replies_total %llu\n", get(&m->data_subject));
 	return r;
 }
 

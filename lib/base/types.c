@@ -83,6 +83,8 @@ ffindings_add(struct ffindings *f, const char *detector, enum fcat cat,
 	x->confidence = confidence < 0 ? 0 : confidence > 100 ? 100 : confidence;
 	fstrlcpy(x->excerpt, excerpt ? excerpt : "", sizeof(x->excerpt));
 	x->person[0] = '\0';
+	x->cpr[0] = '\0';
+	x->terms[0] = '\0';
 	return 0;
 }
 

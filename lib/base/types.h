@@ -46,6 +46,10 @@ struct ffinding {
 	char excerpt[48];
 	char person[48];        /* keywords: who the finding is about ("name",
 	                         * "cpr number", "word: borgeren"); never a name */
+	char terms[96];         /* keywords: the window's terms and weights, the
+	                         * predicate evidence ("demens=2 glemsom=2") */
+	char cpr[11];           /* cpr: the digits, only for the thread memory's
+	                         * keyed hash; never printed or logged */
 };
 
 struct ffindings {

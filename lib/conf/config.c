@@ -13,6 +13,7 @@
 #include "base/buffer.h"
 #include "base/net.h"
 #include "conf/config.h"
+#include "conf/load.h"
 #include "memory/thread.h"
 #include "detect/keywords/keywords.h"
 #include "decide/sender.h"
@@ -63,6 +64,9 @@ static const struct centry table[] = {
 	{ "texts.reject_en", CT_STR, OFF(texts.reject_en), 0, 0, 0, FTEXT_REJECT_EN },
 	{ "texts.new_thread_da", CT_STR, OFF(texts.new_thread_da), 0, 0, 0, FTEXT_NEW_THREAD_DA },
 	{ "texts.new_thread_en", CT_STR, OFF(texts.new_thread_en), 0, 0, 0, FTEXT_NEW_THREAD_EN },
+	{ "texts.report_da", CT_STR, OFF(texts.report_da), 0, 0, 0, "" },
+	{ "texts.report_en", CT_STR, OFF(texts.report_en), 0, 0, 0, "" },
+	{ "override.tag", CT_STR, OFF(override.tag), 0, 0, 0, "" },
 	{ "smime.store", CT_STR, OFF(smime.store), 0, 0, 0, "/var/lib/fortrolig/smime" },
 	{ "smime.ca_file", CT_STR, OFF(smime.ca_file), 0, 0, 0, "/etc/ssl/certs/ca-certificates.crt" },
 	{ "smime.cipher", CT_ENUM, OFF(smime.cipher), FCIPHER_AES256_CBC, 0, 0, "aes-256-cbc|aes-256-gcm" },
@@ -108,7 +112,8 @@ static const char *const known_other[] = {
 	"detectors.marking", "detectors.marking.sensitivity",
 	"detectors.marking.msip_labels", "limits", "texts",
 	"smime", "pgp", "advice", "hold", "store", "store.redis", "detectors.thread",
-	"trusted_relays", "spf", NULL
+	"trusted_relays", "spf", "data_subject_actions", "override", "override.rules",
+	"override.actions", NULL
 };
 
 static const char *const default_sensitivity[] = { "Private", "Company-Confidential", NULL };
@@ -120,28 +125,8 @@ static const char *const default_labels[] = {
 /* Mail the MTA host itself submits (sendmail(1), pickup) comes from loopback. */
 static const char *const default_relays[] = { "127.0.0.0/8", "::1", NULL };
 
-static const char *const action_names[FACT_COUNT] = {
-	"deliver", "smime", "pgp", "tls", "reject", "hold"
-};
-
-const char *
-faction_name(enum faction a)
-{
-	return (unsigned)a < FACT_COUNT ? action_names[a] : "?";
-}
-
-struct loadctx {
-	const char *file;
-	char *err;
-	size_t errlen;
-};
-
-static int
-fail(struct loadctx *lc, const config_setting_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct loadctx *lc, const config_setting_t *s, const char *fmt, ...)
+int
+fconf_fail(struct loadctx *lc, const config_setting_t *s, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -160,8 +145,8 @@ fail(struct loadctx *lc, const config_setting_t *s, const char *fmt, ...)
 	return -1;
 }
 
-static char *
-xstrdup(const char *s)
+char *
+fconf_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *p = malloc(n);
@@ -171,8 +156,8 @@ xstrdup(const char *s)
 	return p;
 }
 
-static int
-enum_index(const char *names, const char *val)
+int
+fconf_enum_index(const char *names, const char *val)
 {
 	size_t vl = strlen(val);
 	int i = 0;
@@ -198,8 +183,8 @@ load_scalar(struct loadctx *lc, const config_t *cfg, struct fconf *c,
 
 	if (s == NULL) {
 		if (e->type == CT_STR) {
-			*(char **)base = e->sdef ? xstrdup(e->sdef) : NULL;
-			return e->sdef && *(char **)base == NULL ? fail(lc, NULL, "out of memory") : 0;
+			*(char **)base = e->sdef ? fconf_strdup(e->sdef) : NULL;
+			return e->sdef && *(char **)base == NULL ? fconf_fail(lc, NULL, "out of memory") : 0;
 		}
 		if (e->type == CT_INT64)
 			*(long long *)base = e->def;
@@ -210,7 +195,7 @@ load_scalar(struct loadctx *lc, const config_t *cfg, struct fconf *c,
 	switch (e->type) {
 	case CT_BOOL:
 		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-			return fail(lc, s, "%s must be true or false", e->path);
+			return fconf_fail(lc, s, "%s must be true or false", e->path);
 		*(int *)base = config_setting_get_bool(s);
 		return 0;
 	case CT_INT:
@@ -218,10 +203,10 @@ load_scalar(struct loadctx *lc, const config_t *cfg, struct fconf *c,
 		long long v;
 		if (config_setting_type(s) != CONFIG_TYPE_INT &&
 		    config_setting_type(s) != CONFIG_TYPE_INT64)
-			return fail(lc, s, "%s must be an integer", e->path);
+			return fconf_fail(lc, s, "%s must be an integer", e->path);
 		v = config_setting_get_int64(s);
 		if (v < e->min || v > e->max)
-			return fail(lc, s, "%s = %lld is out of range %lld..%lld",
+			return fconf_fail(lc, s, "%s = %lld is out of range %lld..%lld",
 			    e->path, v, e->min, e->max);
 		if (e->type == CT_INT64)
 			*(long long *)base = v;
@@ -233,23 +218,23 @@ load_scalar(struct loadctx *lc, const config_t *cfg, struct fconf *c,
 	case CT_ENUM: {
 		const char *v;
 		if (config_setting_type(s) != CONFIG_TYPE_STRING)
-			return fail(lc, s, "%s must be a string", e->path);
+			return fconf_fail(lc, s, "%s must be a string", e->path);
 		v = config_setting_get_string(s);
 		if (e->type == CT_STR) {
-			*(char **)base = xstrdup(v);
-			return *(char **)base ? 0 : fail(lc, s, "out of memory");
+			*(char **)base = fconf_strdup(v);
+			return *(char **)base ? 0 : fconf_fail(lc, s, "out of memory");
 		}
-		*(int *)base = enum_index(e->sdef, v);
+		*(int *)base = fconf_enum_index(e->sdef, v);
 		if (*(int *)base < 0)
-			return fail(lc, s, "%s = \"%s\" is not one of %s", e->path, v, e->sdef);
+			return fconf_fail(lc, s, "%s = \"%s\" is not one of %s", e->path, v, e->sdef);
 		return 0;
 	}
 	}
 	return 0;
 }
 
-static int
-load_list(struct loadctx *lc, const config_t *cfg, const char *path,
+int
+fconf_load_list(struct loadctx *lc, const config_t *cfg, const char *path,
     struct fstrlist *l, const char *const *def)
 {
 	config_setting_t *s = config_lookup(cfg, path);
@@ -261,32 +246,32 @@ load_list(struct loadctx *lc, const config_t *cfg, const char *path,
 			k++;
 		l->v = calloc(k + 1, sizeof(char *));
 		if (l->v == NULL)
-			return fail(lc, NULL, "out of memory");
+			return fconf_fail(lc, NULL, "out of memory");
 		for (l->n = 0; l->n < k; l->n++)
-			if ((l->v[l->n] = xstrdup(def[l->n])) == NULL)
-				return fail(lc, NULL, "out of memory");
+			if ((l->v[l->n] = fconf_strdup(def[l->n])) == NULL)
+				return fconf_fail(lc, NULL, "out of memory");
 		return 0;
 	}
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return fail(lc, s, "%s must be a list of strings: [ \"a\", \"b\" ]", path);
+		return fconf_fail(lc, s, "%s must be a list of strings: [ \"a\", \"b\" ]", path);
 	n = config_setting_length(s);
 	l->v = calloc((size_t)n + 1, sizeof(char *));
 	if (l->v == NULL)
-		return fail(lc, s, "out of memory");
+		return fconf_fail(lc, s, "out of memory");
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return fail(lc, e, "%s: element %d must be a string", path, i + 1);
+			return fconf_fail(lc, e, "%s: element %d must be a string", path, i + 1);
 		if (*config_setting_get_string(e) == '\0')
-			return fail(lc, e, "%s: element %d is empty", path, i + 1);
-		if ((l->v[l->n++] = xstrdup(config_setting_get_string(e))) == NULL)
-			return fail(lc, e, "out of memory");
+			return fconf_fail(lc, e, "%s: element %d is empty", path, i + 1);
+		if ((l->v[l->n++] = fconf_strdup(config_setting_get_string(e))) == NULL)
+			return fconf_fail(lc, e, "out of memory");
 	}
 	return 0;
 }
 
-static void
-free_list(struct fstrlist *l)
+void
+fconf_free_list(struct fstrlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
@@ -295,41 +280,10 @@ free_list(struct fstrlist *l)
 	l->n = 0;
 }
 
-/* "*", or a domain name, optionally behind "*.": labels of letters, digits
- * and '-', no empty label. */
-static int
-valid_match(const char *m)
-{
-	const char *p = m;
-	size_t label = 0;
-
-	if (strcmp(m, "*") == 0)
-		return 1;
-	if (m[0] == '*') {
-		if (m[1] != '.')
-			return 0;
-		p = m + 2;
-	}
-	if (*p == '\0')
-		return 0;
-	for (; *p; p++) {
-		if (*p == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-		} else if (isalnum((unsigned char)*p) || *p == '-') {
-			label++;
-		} else {
-			return 0;
-		}
-	}
-	return label > 0;
-}
-
 /* Domains compare in faddr's form: lower case, A-labels, no trailing dot.
  * A glob that is not a domain name stays as written. */
-static int
-norm_domain_in_place(char **p, int must, struct loadctx *lc, const config_setting_t *at_s,
+int
+fconf_norm_domain(char **p, int must, struct loadctx *lc, const config_setting_t *at_s,
     const char *path)
 {
 	char *at = strrchr(*p, '@'), *dom = at ? at + 1 : *p, out[256];
@@ -337,10 +291,10 @@ norm_domain_in_place(char **p, int must, struct loadctx *lc, const config_settin
 	char *q;
 
 	if (faddr_domain_norm(dom, out, sizeof(out)) < 0)
-		return must ? fail(lc, at_s, "%s: \"%s\" is not a domain name", path, *p) : 0;
+		return must ? fconf_fail(lc, at_s, "%s: \"%s\" is not a domain name", path, *p) : 0;
 	n = pre + strlen(out) + 1;
 	if ((q = malloc(n)) == NULL)
-		return fail(lc, NULL, "out of memory");
+		return fconf_fail(lc, NULL, "out of memory");
 	memcpy(q, *p, pre);
 	memcpy(q + pre, out, n - pre);
 	free(*p);
@@ -355,75 +309,9 @@ norm_list(struct loadctx *lc, const config_t *cfg, struct fstrlist *l, int must,
 	config_setting_t *s = config_lookup(cfg, path);
 
 	for (size_t i = 0; i < l->n; i++)
-		if (norm_domain_in_place(&l->v[i], must, lc,
+		if (fconf_norm_domain(&l->v[i], must, lc,
 		    s ? config_setting_get_elem(s, (unsigned)i) : NULL, path) < 0)
 			return -1;
-	return 0;
-}
-
-static int
-load_rule(struct loadctx *lc, config_setting_t *r, struct fdomain_rule *rule)
-{
-	config_setting_t *acts = config_setting_get_member(r, "actions");
-	const char *m = NULL;
-
-	if (!config_setting_is_group(r))
-		return fail(lc, r, "domains: each rule must be a group { match = ...; actions = [...]; }");
-	if (!config_setting_lookup_string(r, "match", &m))
-		return fail(lc, r, "domains: rule has no match = \"domain\"");
-	if ((rule->match = xstrdup(m)) == NULL)
-		return fail(lc, r, "out of memory");
-	if ((strcmp(m, "*") && norm_domain_in_place(&rule->match, 0, lc, r, "domains") < 0) ||
-	    !valid_match(rule->match))
-		return fail(lc, r, "domains: bad match \"%s\" (use example.dk, *.example.dk or *)", m);
-	if (acts == NULL || !(config_setting_is_array(acts) || config_setting_is_list(acts)) ||
-	    config_setting_length(acts) == 0)
-		return fail(lc, r, "domains: rule \"%s\" needs a non-empty actions list", m);
-	if (config_setting_length(acts) > FCONF_MAX_ACTIONS)
-		return fail(lc, acts, "domains: rule \"%s\" has more than %d actions", m, FCONF_MAX_ACTIONS);
-	rule->line = (int)config_setting_source_line(r);
-	for (int i = 0; i < config_setting_length(acts); i++) {
-		config_setting_t *a = config_setting_get_elem(acts, (unsigned)i);
-		const char *name = config_setting_get_string(a);
-		int k = name ? enum_index("deliver|smime|pgp|tls|reject|hold", name) : -1;
-		if (k < 0)
-			return fail(lc, a, "domains: unknown action \"%s\" (deliver, smime, pgp, tls, "
-			    "reject, hold)", name ? name : "?");
-		rule->actions[rule->nactions++] = (enum faction)k;
-	}
-	for (int i = 0; i < config_setting_length(r); i++) {
-		config_setting_t *e = config_setting_get_elem(r, (unsigned)i);
-		const char *mn = config_setting_name(e);
-		if (mn && strcmp(mn, "match") && strcmp(mn, "actions"))
-			return fail(lc, e, "domains: unknown setting \"%s\" in rule", mn);
-	}
-	return 0;
-}
-
-static int
-load_domains(struct loadctx *lc, const config_t *cfg, struct fconf *c)
-{
-	config_setting_t *d = config_lookup(cfg, "domains");
-	int n;
-
-	if (d == NULL)
-		return 0;
-	if (!config_setting_is_list(d))
-		return fail(lc, d, "domains must be a list: ( { match = ...; actions = [...]; }, ... )");
-	n = config_setting_length(d);
-	c->rules = calloc((size_t)n + 1, sizeof(*c->rules));
-	if (c->rules == NULL)
-		return fail(lc, d, "out of memory");
-	for (int i = 0; i < n; i++) {
-		struct fdomain_rule *rule = &c->rules[c->nrules++];
-		if (load_rule(lc, config_setting_get_elem(d, (unsigned)i), rule) < 0)
-			return -1;
-		for (int j = 0; j < i; j++)
-			if (strcasecmp(c->rules[j].match, rule->match) == 0)
-				return fail(lc, config_setting_get_elem(d, (unsigned)i),
-				    "domains: \"%s\" is already matched by the rule at line %d",
-				    rule->match, c->rules[j].line);
-	}
 	return 0;
 }
 
@@ -452,7 +340,7 @@ check_unknown(struct loadctx *lc, config_setting_t *g, const char *prefix)
 		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
 		    config_setting_name(s));
 		if (!known_path(path))
-			return fail(lc, s, "unknown setting \"%s\"", path);
+			return fconf_fail(lc, s, "unknown setting \"%s\"", path);
 		if (config_setting_is_group(s) && check_unknown(lc, s, path) < 0)
 			return -1;
 	}
@@ -469,7 +357,7 @@ check_metrics(struct loadctx *lc, const config_t *cfg, const struct fconf *c)
 
 	if (c->metrics[0] == '\0' || fnet_loopback(c->metrics, &ss, &len, why, sizeof(why)) == 0)
 		return 0;
-	return fail(lc, config_lookup(cfg, "metrics"), "metrics = %s", why);
+	return fconf_fail(lc, config_lookup(cfg, "metrics"), "metrics = %s", why);
 }
 
 /* hold.notify: "" or one address, kept in faddr's normal form. */
@@ -482,10 +370,10 @@ check_hold(struct loadctx *lc, const config_t *cfg, struct fconf *c)
 	if (c->hold.notify[0] == '\0')
 		return 0;
 	if (faddr_parse(c->hold.notify, &a) < 0 || a.domain[0] == '\0')
-		return fail(lc, config_lookup(cfg, "hold.notify"),
+		return fconf_fail(lc, config_lookup(cfg, "hold.notify"),
 		    "hold.notify = \"%s\" is not a mail address", c->hold.notify);
-	if ((n = xstrdup(a.norm)) == NULL)
-		return fail(lc, NULL, "out of memory");
+	if ((n = fconf_strdup(a.norm)) == NULL)
+		return fconf_fail(lc, NULL, "out of memory");
 	free(c->hold.notify);
 	c->hold.notify = n;
 	return 0;
@@ -499,7 +387,7 @@ load_tls_map(struct loadctx *lc, const config_t *cfg, struct fconf *c)
 	if (c->tls.map[0] == '\0')
 		return 0;
 	if (c->tls.map[0] != '/')
-		return fail(lc, config_lookup(cfg, "tls_policy_map"),
+		return fconf_fail(lc, config_lookup(cfg, "tls_policy_map"),
 		    "tls_policy_map must be an absolute path (the milter reloads after chdir /)");
 	c->tls.parsed = ftlsmap_load(c->tls.map, (enum ftlsmap_format)c->tls.format,
 	    c->tls.error, sizeof(c->tls.error));
@@ -513,16 +401,16 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 		if (load_scalar(lc, cfg, c, &table[i]) < 0)
 			return -1;
 	if (check_unknown(lc, config_root_setting(cfg), "") < 0 ||
-	    load_list(lc, cfg, "council.senders", &c->council_senders, NULL) < 0 ||
-	    load_list(lc, cfg, "council.auth_users", &c->auth_users, NULL) < 0 ||
-	    load_list(lc, cfg, "council.monitor", &c->monitor_senders, NULL) < 0 ||
-	    load_list(lc, cfg, "internal_domains", &c->internal_domains, NULL) < 0 ||
-	    load_list(lc, cfg, "detectors.marking.sensitivity", &c->mark.sensitivity,
+	    fconf_load_list(lc, cfg, "council.senders", &c->council_senders, NULL) < 0 ||
+	    fconf_load_list(lc, cfg, "council.auth_users", &c->auth_users, NULL) < 0 ||
+	    fconf_load_list(lc, cfg, "council.monitor", &c->monitor_senders, NULL) < 0 ||
+	    fconf_load_list(lc, cfg, "internal_domains", &c->internal_domains, NULL) < 0 ||
+	    fconf_load_list(lc, cfg, "detectors.marking.sensitivity", &c->mark.sensitivity,
 		default_sensitivity) < 0 ||
-	    load_list(lc, cfg, "detectors.marking.msip_labels", &c->mark.msip_labels,
+	    fconf_load_list(lc, cfg, "detectors.marking.msip_labels", &c->mark.msip_labels,
 		default_labels) < 0 ||
-	    load_list(lc, cfg, "trusted_relays", &c->trusted_relays, default_relays) < 0 ||
-	    load_domains(lc, cfg, c) < 0 ||
+	    fconf_load_list(lc, cfg, "trusted_relays", &c->trusted_relays, default_relays) < 0 ||
+	    fconf_load_rules(lc, cfg, c) < 0 ||
 	    norm_list(lc, cfg, &c->council_senders, 0, "council.senders") < 0 ||
 	    norm_list(lc, cfg, &c->monitor_senders, 0, "council.monitor") < 0 ||
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
@@ -531,16 +419,16 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    load_tls_map(lc, cfg, c) < 0)
 		return -1;
 	if (!fstore_known(c->store.backend))
-		return fail(lc, config_lookup(cfg, "store.backend"),
+		return fconf_fail(lc, config_lookup(cfg, "store.backend"),
 		    "store.backend = \"%s\" is not one of %s", c->store.backend, fstore_names());
 	if (strlen(c->store.redis_prefix) > 200)
-		return fail(lc, config_lookup(cfg, "store.redis.prefix"),
+		return fconf_fail(lc, config_lookup(cfg, "store.redis.prefix"),
 		    "store.redis.prefix is longer than 200 characters");
 	if (c->council_senders.n == 0 && c->auth_users.n == 0)
-		return fail(lc, config_lookup(cfg, "council"),
+		return fconf_fail(lc, config_lookup(cfg, "council"),
 		    "council: list at least one sender pattern or AUTH user");
-	if (c->kw.dir == NULL && (c->kw.dir = xstrdup(words_default)) == NULL)
-		return fail(lc, NULL, "out of memory");
+	if (c->kw.dir == NULL && (c->kw.dir = fconf_strdup(words_default)) == NULL)
+		return fconf_fail(lc, NULL, "out of memory");
 	if (c->kw.enabled) {
 		c->kw.dict = fkw_dict_load(c->kw.dir, lc->err, lc->errlen);
 		if (c->kw.dict == NULL)
@@ -562,7 +450,7 @@ fconf_load(const char *path, const char *words_default, char *err, size_t errlen
 		return NULL;
 	}
 	__atomic_store_n(&c->refs, 1, __ATOMIC_RELAXED);
-	c->path = xstrdup(path);
+	c->path = fconf_strdup(path);
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
@@ -601,48 +489,18 @@ fconf_unref(struct fconf *c)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].type == CT_STR)
 			free(*(char **)((char *)c + table[i].off));
-	free_list(&c->council_senders);
-	free_list(&c->monitor_senders);
-	free_list(&c->auth_users);
-	free_list(&c->internal_domains);
-	free_list(&c->trusted_relays);
-	free_list(&c->mark.sensitivity);
-	free_list(&c->mark.msip_labels);
-	for (size_t i = 0; i < c->nrules; i++)
-		free(c->rules[i].match);
-	free(c->rules);
+	fconf_free_list(&c->council_senders);
+	fconf_free_list(&c->monitor_senders);
+	fconf_free_list(&c->auth_users);
+	fconf_free_list(&c->internal_domains);
+	fconf_free_list(&c->trusted_relays);
+	fconf_free_list(&c->mark.sensitivity);
+	fconf_free_list(&c->mark.msip_labels);
+	fconf_free_rules(c);
 	fkw_dict_free(c->kw.dict);
 	ftlsmap_free(c->tls.parsed);
 	free(c->path);
 	free(c);
-}
-
-static int
-domain_suffix_match(const char *pat, const char *domain)
-{
-	size_t pl = strlen(pat + 1), dl = strlen(domain);   /* pat = "*.x" -> ".x" */
-
-	return dl > pl && strcasecmp(domain + dl - pl, pat + 1) == 0;
-}
-
-const struct fdomain_rule *
-fconf_rule_for(const struct fconf *c, const char *domain)
-{
-	const struct fdomain_rule *best = NULL, *star = NULL;
-	size_t bestlen = 0;
-
-	for (size_t i = 0; i < c->nrules; i++) {
-		const char *m = c->rules[i].match;
-		if (strcmp(m, "*") == 0)
-			star = &c->rules[i];
-		else if (m[0] != '*' && strcasecmp(m, domain) == 0)
-			return &c->rules[i];
-		else if (m[0] == '*' && domain_suffix_match(m, domain) && strlen(m) > bestlen) {
-			best = &c->rules[i];
-			bestlen = strlen(m);
-		}
-	}
-	return best ? best : star;
 }
 
 int
@@ -660,7 +518,7 @@ fconf_domain_internal(const struct fconf *c, const char *domain)
 	for (size_t i = 0; i < c->internal_domains.n; i++) {
 		const char *m = c->internal_domains.v[i];
 		if (strcasecmp(m, domain) == 0 || (m[0] == '*' && m[1] == '.' &&
-		    domain_suffix_match(m, domain)))
+		    fconf_suffix_match(m, domain)))
 			return 1;
 	}
 	return 0;

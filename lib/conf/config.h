@@ -24,6 +24,14 @@ struct fdomain_rule {
 	char *match;               /* "example.dk", "*.example.dk" or "*" */
 	enum faction actions[FCONF_MAX_ACTIONS];
 	size_t nactions;
+	int monitor;               /* monitor = true: judged and logged, never blocked */
+	int line;
+};
+
+/* override.rules: who may override which categories with the subject tag. */
+struct foverride_rule {
+	struct fstrlist members;   /* sender patterns, as council.senders */
+	unsigned cats;             /* bit set over enum fcat (base/types.h) */
 	int line;
 };
 
@@ -67,7 +75,18 @@ struct fconf {
 	} limits;
 	struct {
 		char *reject_da, *reject_en, *new_thread_da, *new_thread_en;
+		char *report_da, *report_en;   /* "report a false positive" line; "" = none */
 	} texts;
+	/* A reply to the data subject: data_subject_actions (conf/rules.c). */
+	enum faction ds_actions[FCONF_MAX_ACTIONS];
+	size_t nds_actions;
+	struct {                   /* a justified override by subject tag (conf/rules.c) */
+		char *tag;             /* "[TAG: justification]"; "" = off */
+		struct foverride_rule *rules;
+		size_t nrules;
+		enum faction actions[FCONF_MAX_ACTIONS];
+		size_t nactions;
+	} override;
 	struct {                   /* S/MIME store and encryption (keys/) */
 		char *store, *ca_file, *archive_cert;
 		int cipher;                /* enum fcipher */
@@ -121,5 +140,9 @@ const struct fdomain_rule *fconf_rule_for(const struct fconf *c, const char *dom
 /* Address or AUTH user matches a pattern list ("*@bakkeby.dk", "a@b.dk", "*"). */
 int fconf_list_match(const struct fstrlist *l, const char *s);
 int fconf_domain_internal(const struct fconf *c, const char *domain);
+/* The override rule for a member whose findings are cats: the first rule
+ * listing the sender. *allowed says whether it covers every category. */
+const struct foverride_rule *fconf_override_for(const struct fconf *c, const char *sender,
+    unsigned cats, int *allowed);
 
 #endif

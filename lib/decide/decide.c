@@ -107,51 +107,35 @@ tls_usable(const struct fconf *c, const char *domain, struct fpol_rcpt *r)
 	return 0;
 }
 
+/* The first usable action of a list for r. why (if not NULL) names the
+ * list for every outcome; otherwise the action itself says why. */
 static int
-decide_rcpt(const struct fconf *c, const struct fkeyset *keys, enum fclass cls,
-    int new_thread, struct fpol_rcpt *r, const char *domain)
+walk_actions(const struct fconf *c, const struct fkeyset *keys, const enum faction *acts,
+    size_t n, const char *domain, const char *why, struct fpol_rcpt *r)
 {
-	const struct fdomain_rule *rule;
 	int tls_skipped = 0;
 
-	r->action = FACT_DELIVER;
-	if (cls == FCLASS_CLEAN) {
-		r->reason = "clean";
-		return 0;
-	}
-	if (*domain && fconf_domain_internal(c, domain)) {
-		r->reason = "internal";
-		return 0;
-	}
 	r->action = FACT_REJECT;
-	if (new_thread) {
-		r->reason = "new-thread";
-		return 0;
-	}
-	if ((rule = fconf_rule_for(c, domain)) == NULL) {
-		r->reason = "no domain rule";
-		return 0;
-	}
-	r->reason = "no usable action";
-	for (size_t i = 0; i < rule->nactions; i++) {
+	r->reason = why ? why : "no usable action";
+	for (size_t i = 0; i < n; i++) {
 		int u;
-		switch (rule->actions[i]) {
+		switch (acts[i]) {
 		case FACT_SMIME:
 		case FACT_PGP:
-			if ((u = fpol_key_usable(keys, rule->actions[i], r)) < 0)
+			if ((u = fpol_key_usable(keys, acts[i], r)) < 0)
 				return -1;
 			if (u == 0)
 				continue;
-			r->action = rule->actions[i];
-			r->reason = r->action == FACT_SMIME ? "certificate" : "key";
+			r->action = acts[i];
+			r->reason = why ? why : r->action == FACT_SMIME ? "certificate" : "key";
 			return 0;
 		case FACT_DELIVER:
 			r->action = FACT_DELIVER;
-			r->reason = "domain rule";
+			r->reason = why ? why : "domain rule";
 			return 0;
 		case FACT_HOLD:
 			r->action = FACT_HOLD;
-			r->reason = "hold for review";
+			r->reason = why ? why : "hold for review";
 			return 0;
 		case FACT_TLS:
 			if (!tls_usable(c, domain, r)) {
@@ -159,14 +143,84 @@ decide_rcpt(const struct fconf *c, const struct fkeyset *keys, enum fclass cls,
 				continue;
 			}
 			r->action = FACT_TLS;
-			r->reason = "enforced TLS";
+			r->reason = why ? why : "enforced TLS";
 			return 0;
 		default:
 			r->action = FACT_REJECT;
-			r->reason = tls_skipped ? "tls not enforced by the MTA map" : "domain rule";
+			r->reason = why ? why : tls_skipped ? "tls not enforced by the MTA map" :
+			    "domain rule";
 			return 0;
 		}
 	}
+	return 0;
+}
+
+static int
+decide_rcpt(const struct fconf *c, const struct fkeyset *keys, const struct fpol_verdict *v,
+    struct fpol_rcpt *r, const char *domain)
+{
+	const struct fdomain_rule *rule;
+
+	r->action = FACT_DELIVER;
+	if (v->cls == FCLASS_CLEAN) {
+		r->reason = "clean";
+		return 0;
+	}
+	if (*domain && fconf_domain_internal(c, domain)) {
+		r->reason = "internal";
+		return 0;
+	}
+	rule = fconf_rule_for(c, domain);
+	r->monitored = rule && rule->monitor;
+	/* Every finding came from mail this recipient supplied. */
+	if (v->data_subject)
+		return walk_actions(c, keys, c->ds_actions, c->nds_actions, domain, "data-subject", r);
+	r->action = FACT_REJECT;
+	if (v->new_thread) {
+		r->reason = "new-thread";
+		return 0;
+	}
+	if (rule == NULL) {
+		r->reason = "no domain rule";
+		return 0;
+	}
+	return walk_actions(c, keys, rule->actions, rule->nactions, domain, NULL, r);
+}
+
+/* The member's tag: honoured for the recipients that would be rejected,
+ * where override.rules allow it; otherwise the reject says why. */
+static int
+apply_override(const struct fconf *c, const struct fkeyset *keys, const struct fmsg *m,
+    struct fpol_verdict *v, const char *const *domains)
+{
+	struct fpol_override *o = &v->override;
+	size_t nrej = 0;
+
+	for (size_t i = 0; i < v->nrcpts; i++)
+		nrej += v->rcpts[i].action == FACT_REJECT;
+	if (!o->present)
+		return 0;
+	if (nrej == 0) {
+		o->refused = NULL;   /* nothing to override: the tag is only removed */
+		return 0;
+	}
+	if (o->refused == NULL && (m->incomplete || v->encrypted_att))
+		o->refused = "incomplete";
+	if (o->refused == NULL && !o->allowed)
+		o->refused = (v->cats & (1u << FCAT_CPR)) ? "cpr" : "categories";
+	if (o->refused)
+		return 0;
+	for (size_t i = 0; i < v->nrcpts; i++) {
+		struct fpol_rcpt *r = &v->rcpts[i];
+		if (r->action != FACT_REJECT)
+			continue;
+		r->why[0] = '\0';
+		if (walk_actions(c, keys, c->override.actions, c->override.nactions, domains[i],
+		    "override", r) < 0)
+			return -1;
+		o->used |= r->action != FACT_REJECT;
+	}
+	v->new_thread = 0;
 	return 0;
 }
 
@@ -189,11 +243,14 @@ enum fort_stat
 fpol_decide_rcpt(const struct fconf *c, const struct fkeyset *ks, enum fclass cls,
     const char *addr, struct fpol_rcpt *r)
 {
+	struct fpol_verdict v;
 	const char *domain;
 
 	memset(r, 0, sizeof(*r));
+	memset(&v, 0, sizeof(v));
+	v.cls = cls;
 	domain = rcpt_addr(addr, r);
-	return decide_rcpt(c, ks, cls, 0, r, domain) < 0 ? FORT_KEYSTORE : FORT_OK;
+	return decide_rcpt(c, ks, &v, r, domain) < 0 ? FORT_KEYSTORE : FORT_OK;
 }
 
 void
@@ -226,17 +283,25 @@ enum fort_stat
 fpol_decide(const struct fconf *c, const struct fkeyset *ks, const struct fmsg *m,
     const char *const *rcpts, size_t n, struct fpol_verdict *v)
 {
+	const char **domains;
+	enum fort_stat st;
+
 	v->cats = ffindings_cats(&v->findings);
 	v->wheres = ffindings_wheres(&v->findings);
 	v->cls = classify(v->cats, absorbed_confidential(c, m, v));
 	v->new_thread = c->quoted_new_thread && quoted_only(&v->findings) && !m->incomplete;
 	v->monitor = v->monitor || c->mode == FMODE_MONITOR;
+	v->data_subject = v->data_subject && v->cls != FCLASS_CLEAN && v->outbound &&
+	    !m->incomplete && !v->encrypted_att;
 	v->rcpts = calloc(n ? n : 1, sizeof(*v->rcpts));
-	if (v->rcpts == NULL)
+	domains = calloc(n ? n : 1, sizeof(*domains));
+	if (v->rcpts == NULL || domains == NULL) {
+		free(domains);
 		return FORT_NORESOURCE;
+	}
 	v->nrcpts = n;
 	for (size_t i = 0; i < n; i++) {
-		const char *domain = rcpt_addr(rcpts[i], &v->rcpts[i]);
+		const char *domain = domains[i] = rcpt_addr(rcpts[i], &v->rcpts[i]);
 		if (!v->outbound) {
 			v->rcpts[i].action = FACT_DELIVER;
 			v->rcpts[i].reason = "not from a council member";
@@ -247,13 +312,17 @@ fpol_decide(const struct fconf *c, const struct fkeyset *ks, const struct fmsg *
 			v->rcpts[i].reason = "already encrypted";
 			continue;
 		}
-		if (decide_rcpt(c, ks, v->cls, v->new_thread, &v->rcpts[i], domain) < 0)
+		if (decide_rcpt(c, ks, v, &v->rcpts[i], domain) < 0) {
+			free(domains);
 			return FORT_KEYSTORE;
+		}
 	}
+	st = v->outbound && apply_override(c, ks, m, v, domains) < 0 ? FORT_KEYSTORE : FORT_OK;
+	free(domains);
 	/* One copy of the message: fpol_mix settles encryption and mixed recipients. */
-	if (fpol_mix(c, ks, v) < 0)
+	if (st != FORT_OK || fpol_mix(c, ks, v) < 0)
 		return FORT_KEYSTORE;
-	v->outcome = v->monitor ? FPOL_DELIVER : v->would;
+	v->outcome = v->monitor ? FPOL_DELIVER : v->enforced;
 	if (v->outbound && m->incomplete)
 		fpol_fail(c, FORT_LIMIT, v);
 	if (v->outbound && v->encrypted_att)
@@ -266,5 +335,6 @@ fpol_verdict_free(struct fpol_verdict *v)
 {
 	ffindings_free(&v->findings);
 	free(v->rcpts);
+	free(v->override.subject);
 	memset(v, 0, sizeof(*v));
 }

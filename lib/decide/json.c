@@ -61,6 +61,10 @@ fjson_verdict(struct fbuf *out, const char *file, const struct fpol_verdict *v)
 			r |= fbuf_adds(out, ",\"person\":");
 			r |= fjson_string(out, f->person);
 		}
+		if (f->terms[0]) {
+			r |= fbuf_adds(out, ",\"terms\":");
+			r |= fjson_string(out, f->terms);
+		}
 		r |= fbuf_addc(out, '}');
 	}
 	r |= fbuf_adds(out, "],\"recipients\":[");
@@ -70,11 +74,24 @@ fjson_verdict(struct fbuf *out, const char *file, const struct fpol_verdict *v)
 		r |= fbuf_printf(out, ",\"action\":\"%s\",\"reason\":",
 		    faction_name(v->rcpts[i].action));
 		r |= fjson_string(out, v->rcpts[i].reason ? v->rcpts[i].reason : "");
+		if (v->rcpts[i].monitored && (v->rcpts[i].action == FACT_REJECT ||
+		    v->rcpts[i].action == FACT_HOLD))
+			r |= fbuf_adds(out, ",\"mode\":\"monitor\"");
 		r |= fbuf_addc(out, '}');
 	}
 	r |= fbuf_printf(out, "],\"member\":%s,\"new_thread\":%s,\"action\":\"%s\"",
 	    v->outbound ? "true" : "false", v->new_thread ? "true" : "false",
 	    fpol_outcome_name(v->would));
+	if (v->would != v->enforced && !v->monitor)
+		r |= fbuf_printf(out, ",\"enforced\":\"%s\"", fpol_outcome_name(v->enforced));
+	if (v->data_subject)
+		r |= fbuf_adds(out, ",\"reason\":\"data-subject\"");
+	if (v->override.present) {
+		r |= fbuf_printf(out, ",\"override\":{\"result\":\"%s\",\"justification\":",
+		    fpol_override_result(v));
+		r |= fjson_string(out, v->override.justification);
+		r |= fbuf_addc(out, '}');
+	}
 	if (v->incomplete) {
 		r |= fbuf_adds(out, ",\"incomplete\":");
 		r |= fjson_string(out, v->incomplete_reason);

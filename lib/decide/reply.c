@@ -90,6 +90,33 @@ action_text(const struct fpol_verdict *v)
 	return fpol_outcome_name(v->would);
 }
 
+const char *
+fpol_override_result(const struct fpol_verdict *v)
+{
+	if (v->override.used)
+		return "honoured";
+	if (v->override.refused)
+		return v->override.refused;
+	return "not needed";
+}
+
+/* What the header and the log add for the reply to the data subject, an
+ * override and monitored domains; sep is "; " or " ". */
+static int
+extras(const struct fpol_verdict *v, struct fbuf *out, const char *sep, const char *eq)
+{
+	int r = 0;
+
+	if (v->data_subject)
+		r |= fbuf_printf(out, "%sreason%sdata-subject", sep, eq);
+	if (v->override.present)
+		r |= fbuf_printf(out, "%soverride%s%s", sep, eq, fpol_override_result(v));
+	if (v->nmonitored && !v->monitor)
+		r |= fbuf_printf(out, "%smonitored%s%zu%sapplied%s%s", sep, eq, v->nmonitored, sep, eq,
+		    fpol_outcome_name(v->enforced));
+	return r;
+}
+
 int
 fpol_header_value(const struct fpol_verdict *v, struct fbuf *out)
 {
@@ -99,6 +126,7 @@ fpol_header_value(const struct fpol_verdict *v, struct fbuf *out)
 	r |= fbuf_adds(out, "; where=");
 	r |= fpol_list_wheres(v->wheres, out, ",");
 	r |= fbuf_printf(out, "; action=%s", action_text(v));
+	r |= extras(v, out, "; ", "=");
 	if (v->incomplete)
 		r |= fbuf_adds(out, "; incomplete=yes");
 	if (v->monitor)
@@ -121,6 +149,9 @@ fpol_log_line(const struct fpol_verdict *v, const char *sender, struct fbuf *out
 	r |= fpol_list_wheres(v->wheres, out, ",");
 	r |= fbuf_printf(out, " findings=%zu action=%s rcpts=%zu mode=%s", v->findings.n,
 	    action_text(v), v->nrcpts, v->monitor ? "monitor" : "enforce");
+	r |= extras(v, out, " ", "=");
+	if (v->override.present)
+		r |= fbuf_printf(out, " justification=\"%s\"", v->override.justification);
 	if (v->incomplete)
 		r |= fbuf_printf(out, " incomplete=\"%s\"", v->incomplete_reason);
 	if (v->encrypted_att)
@@ -134,7 +165,7 @@ rejected_rcpts(const struct fpol_verdict *v, struct fbuf *out)
 	size_t shown = 0, total = 0;
 
 	for (size_t i = 0; i < v->nrcpts; i++) {
-		if (v->rcpts[i].action != FACT_REJECT)
+		if (v->rcpts[i].action != FACT_REJECT || v->rcpts[i].monitored)
 			continue;
 		total++;
 		if (shown < 4) {
@@ -203,6 +234,36 @@ wrap(const char *s, char lines[][128], size_t n, size_t max, size_t width)
 	return n;
 }
 
+static const struct {
+	const char *why, *da, *en;
+} refusals[] = {
+	{ "cpr", "CPR-numre kan ikke overstyres", "CPR numbers cannot be overridden" },
+	{ "categories", "IT tillader ikke overstyring for disse oplysninger",
+	    "IT does not allow an override for this information" },
+	{ "member", "du har ikke lov til at overstyre", "you are not allowed to override" },
+	{ "incomplete", "mailen kunne ikke laeses helt", "the mail could not be read completely" },
+	{ "no justification", "skriv en begrundelse efter kolon",
+	    "write a justification after the colon" },
+};
+
+/* Why the member's override tag did not help, then the configured line
+ * on how to report a false positive. */
+static int
+afterword(const struct fconf *c, const struct fpol_verdict *v, int danish, struct fbuf *out)
+{
+	const char *report = danish ? c->texts.report_da : c->texts.report_en;
+	int r = 0;
+
+	for (size_t i = 0; v->override.refused && i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		if (strcmp(refusals[i].why, v->override.refused) == 0)
+			r |= fbuf_printf(out, danish ? " Overstyringen [%s] er ikke godkendt: %s." :
+			    " The override [%s] was not accepted: %s.", c->override.tag,
+			    danish ? refusals[i].da : refusals[i].en);
+	if (report && *report)
+		r |= fbuf_printf(out, " %s", report);
+	return r;
+}
+
 size_t
 fpol_reject_lines(const struct fconf *c, const struct fpol_verdict *v, char lines[][128],
     size_t maxlines)
@@ -218,11 +279,13 @@ fpol_reject_lines(const struct fconf *c, const struct fpol_verdict *v, char line
 		da = FTEXT_SPLIT_DA;
 		en = FTEXT_SPLIT_EN;
 	}
-	if (expand(da, v, 1, &utf) == 0 && ftext_to_ascii(&ascii, fbuf_str(&utf)) == 0)
+	if (expand(da, v, 1, &utf) == 0 && afterword(c, v, 1, &utf) == 0 &&
+	    ftext_to_ascii(&ascii, fbuf_str(&utf)) == 0)
 		n = wrap(fbuf_str(&ascii), lines, n, maxlines / 2, 76);
 	fbuf_reset(&utf);
 	fbuf_reset(&ascii);
-	if (expand(en, v, 0, &utf) == 0 && ftext_to_ascii(&ascii, fbuf_str(&utf)) == 0)
+	if (expand(en, v, 0, &utf) == 0 && afterword(c, v, 0, &utf) == 0 &&
+	    ftext_to_ascii(&ascii, fbuf_str(&utf)) == 0)
 		n = wrap(fbuf_str(&ascii), lines, n, maxlines, 76);
 	fbuf_free(&utf);
 	fbuf_free(&ascii);

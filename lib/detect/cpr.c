@@ -321,6 +321,18 @@ next_digit(const char *t, size_t len, size_t i)
 	return len;
 }
 
+/* The ten digits, for the thread memory's keyed hash; never printed. */
+static void
+keep_digits(const char *t, size_t len, char out[11])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < 10; i++)
+		if (isdigit((unsigned char)t[i]))
+			out[n++] = t[i];
+	out[n == 10 ? n : 0] = '\0';
+}
+
 int
 fcpr_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 {
@@ -342,6 +354,8 @@ fcpr_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 			if (sc >= c->cpr.threshold &&
 			    ffindings_add(out, "cpr", FCAT_CPR, m->segs.v[s].where, sc, masked) < 0)
 				return -1;
+			if (sc >= c->cpr.threshold)
+				keep_digits(t + i, end - i, out->v[out->n - 1].cpr);
 			i = end;
 		}
 	}

@@ -16,6 +16,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "memory/internal.h"
 #include "memory/mac.h"
 #include "memory/thread.h"
 #include "memory/winnow.h"
@@ -23,12 +24,6 @@
 #define PURGE_PER_LEARN 256
 #define MAX_REFS 64
 
-struct fthr {
-	const struct fstore_ops *ops;
-	struct fstore *store;
-	uint8_t key[32];
-	struct fmac mac;           /* HMAC with the key schedule done once */
-};
 
 struct fthr *
 fthr_open(const struct fconf *c, char *err, size_t errlen)
@@ -166,9 +161,9 @@ out:
 	return rc;
 }
 
-/* The stored key: HMAC(key, tag || data), truncated. Returns 0 or -1. */
-static int
-keyed(const struct fthr *t, char tag, const void *data, size_t len, uint8_t out[FSTORE_KEYLEN])
+int
+fthr_keyed(const struct fthr *t, char tag, const void *data, size_t len,
+    uint8_t out[FSTORE_KEYLEN])
 {
 	void *w = fmac_work();
 	int rc = fmac_sum(&t->mac, w, tag, data, len, out, FSTORE_KEYLEN);
@@ -307,7 +302,7 @@ check_refs(struct fthr *t, const struct fmsg *m, struct ffindings *out,
 	n = split_refs(m->in_reply_to, ids, MAX_REFS);
 	n += split_refs(m->references, ids + n, MAX_REFS - n);
 	for (size_t i = 0; i < n; i++)
-		if (keyed(t, 'm', ids[i], strlen(ids[i]), keys[i]) < 0) {
+		if (fthr_keyed(t, 'm', ids[i], strlen(ids[i]), keys[i]) < 0) {
 			snprintf(err, errlen, "HMAC failed");
 			goto out;
 		}
@@ -316,8 +311,13 @@ check_refs(struct fthr *t, const struct fmsg *m, struct ffindings *out,
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < n; i++)
+		if (found[i])
+			fthr_trace(hits, vals[i].id);
+	for (size_t i = 0; i < n; i++)
 		if (found[i]) {
 			note_hit(hits, &vals[i], FWHERE_HEADER, 0);
+			if (hits)
+				hits->ref_hit = 1;
 			rc = add_findings(out, &vals[i], FWHERE_HEADER, "reply to a remembered mail");
 			break;
 		}
@@ -343,6 +343,34 @@ best_window(const struct ffps *f, const int *found, const struct fthr_val *vals,
 		best = c > best ? c : best;
 	}
 	return best;
+}
+
+/* Every remembered mail with two or more fingerprints in the segment: a
+ * reply to the data subject must come from mail that person supplied. */
+static void
+trace_segment(struct fthr_hits *h, const struct ffps *f, const int *found,
+    const struct fthr_val *vals)
+{
+	struct { const uint8_t *id; int n; } seen[64];
+	size_t nseen = 0;
+
+	for (size_t i = 0; h && i < f->n; i++) {
+		size_t k = 0;
+		if (!found[i])
+			continue;
+		while (k < nseen && memcmp(seen[k].id, vals[i].id, FTHR_IDLEN) != 0)
+			k++;
+		if (k == nseen) {
+			if (nseen == sizeof(seen) / sizeof(seen[0])) {
+				h->ids_over = 1;
+				return;
+			}
+			seen[nseen].id = vals[i].id;
+			seen[nseen++].n = 0;
+		}
+		if (++seen[k].n == 2)
+			fthr_trace(h, vals[i].id);
+	}
 }
 
 static int
@@ -373,12 +401,15 @@ check_segment(struct fthr *t, const struct fconf *c, const struct fseg *s,
 	    err, errlen) < 0)
 		goto out;
 	rc = 0;
+	trace_segment(hits, &f, found, vals);
 	for (size_t i = 0; i < f.n; i++) {
 		int n;
 		if (!found[i] || (n = best_window(&f, found, vals, i, c->thread.window)) <
 		    c->thread.min_hits)
 			continue;
 		note_hit(hits, &vals[i], s->where, n);
+		if (hits && s->where == FWHERE_QUOTED)
+			hits->quoted_hit = 1;
 		rc = add_findings(out, &vals[i], s->where, "quotes a remembered mail");
 		break;
 	}
@@ -411,20 +442,13 @@ fthr_check(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 	return 0;
 }
 
-/* The keys one learnt message stores: its Message-ID's and its
- * fingerprints', all with the same value, in one store transaction. */
-struct keyvec {
-	uint8_t (*k)[FSTORE_KEYLEN];
-	size_t n, cap;
-};
-
-static uint8_t (*keys_grow(struct keyvec *kv, size_t more))[FSTORE_KEYLEN]
+uint8_t (*fthr_keys_grow(struct fthr_keyvec *kv, size_t more))[FSTORE_KEYLEN]
 {
 	return fgrow((void **)&kv->k, &kv->cap, kv->n + more, FSTORE_KEYLEN) < 0 ? NULL : kv->k + kv->n;
 }
 
 static int
-learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m, struct keyvec *kv,
+learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m, struct fthr_keyvec *kv,
     char *err, size_t errlen)
 {
 	for (size_t i = 0; i < m->segs.n; i++) {
@@ -440,7 +464,7 @@ learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m, struct k
 		}
 		/* Too little text identifies nothing and only risks false hits. */
 		if (f.words >= (size_t)c->thread.min_words && f.n > 0) {
-			if ((k = keys_grow(kv, f.n)) == NULL) {
+			if ((k = fthr_keys_grow(kv, f.n)) == NULL) {
 				snprintf(err, errlen, "out of memory");
 				r = -1;
 			} else if (keyed_fps(t, &f, k) < 0) {
@@ -459,10 +483,10 @@ learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m, struct k
 
 int
 fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
-    unsigned cats, char *err, size_t errlen)
+    unsigned cats, const struct fthr_supply *sup, char *err, size_t errlen)
 {
 	struct fthr_val v;
-	struct keyvec kv = { NULL, 0, 0 };
+	struct fthr_keyvec kv = { NULL, 0, 0 };
 	uint8_t (*k)[FSTORE_KEYLEN];
 	char id[256];
 	size_t idlen = m->message_id ?
@@ -476,11 +500,11 @@ fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 	v.learned = (int64_t)time(NULL);
 	v.expires = v.learned + (int64_t)c->store.ttl_days * 86400;
 	if (idlen) {
-		if ((k = keys_grow(&kv, 1)) == NULL) {
+		if ((k = fthr_keys_grow(&kv, 1)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
-		if (keyed(t, 'm', id, idlen, k[0]) < 0) {
+		if (fthr_keyed(t, 'm', id, idlen, k[0]) < 0) {
 			snprintf(err, errlen, "HMAC failed");
 			goto out;
 		}
@@ -493,6 +517,7 @@ fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
 	/* One transaction for the whole message: a durable commit each for
 	 * the Message-ID and every segment serialised the milter's threads. */
 	if (learn_text(t, c, m, &kv, err, errlen) < 0 ||
+	    (sup && fthr_supply_keys(t, v.id, sup, &kv, err, errlen) < 0) ||
 	    (kv.n > 0 && t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])kv.k, kv.n, &v,
 	    err, errlen) < 0))
 		goto out;

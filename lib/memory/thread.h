@@ -82,17 +82,46 @@ struct fthr_hit {
 	int hits;                      /* fingerprints in the window, 0 for a header hit */
 };
 
+#define FTHR_MAX_TRACE 16
+
 struct fthr_hits {
 	struct fthr_hit v[8];
 	size_t n;
+	/* Every remembered mail the message matched (a reference, or two or
+	 * more fingerprints of one segment), for fthr_data_subject. */
+	uint8_t ids[FTHR_MAX_TRACE][FTHR_IDLEN];
+	size_t nids;
+	int ids_over;             /* more than FTHR_MAX_TRACE: nothing is traced */
+	int ref_hit;              /* In-Reply-To/References named a remembered mail */
+	int quoted_hit;           /* a quoted segment quotes a remembered mail */
+};
+
+/* Who supplied a learnt mail (the data subject, as far as the gateway can
+ * tell): its normalised envelope sender and From address, kept as keyed
+ * hashes with the mail's id, and with each CPR number found in it. */
+struct fthr_supply {
+	const char *addrs[2];     /* "" or NULL: none */
+	const struct ffindings *findings;   /* CPR findings carry their digits */
+	const char *subject;      /* decoded Subject, or NULL */
 };
 
 /* The thread detector: appends findings (thread + remembered categories).
  * Returns 0, or -1 when the store could not answer (reason in err). */
 int fthr_check(struct fthr *t, const struct fconf *c, const struct fmsg *m,
     struct ffindings *out, struct fthr_hits *hits, char *err, size_t errlen);
-/* Remembers a confidential mail. Returns 0, or -1 (reason in err). */
+/* Remembers a confidential mail; sup (or NULL) names who supplied it.
+ * Returns 0, or -1 (reason in err). */
 int fthr_learn(struct fthr *t, const struct fconf *c, const struct fmsg *m,
-    unsigned cats, char *err, size_t errlen);
+    unsigned cats, const struct fthr_supply *sup, char *err, size_t errlen);
+/* Is an outbound message a reply to the data subject? Every finding must
+ * be traced to remembered mail (thread hits, a quote of it, its subject,
+ * or a CPR number it held) and every one of the n external recipients
+ * (normalised addresses) must have supplied all of that mail. *yes = 1 or
+ * 0; returns 0, or -1 when the store could not answer. */
+int fthr_data_subject(struct fthr *t, const struct fmsg *m, const struct ffindings *f,
+    const struct fthr_hits *h, const char *const *rcpts, size_t n, int *yes,
+    char *err, size_t errlen);
+/* "Re: SV: Fw: Subject" -> "subject": the thread's own subject. */
+size_t fthr_subject_norm(const char *s, char *out, size_t outlen);
 
 #endif

@@ -227,8 +227,8 @@ log_memory(const struct fort_msg *m)
 		    m->member ? "outbound" : "inbound", fclass_name(v->cls));
 }
 
-/* The decision line, and why each rejected recipient, or one with a key
- * question, got its action (fortrolig-report counts the reject reasons). */
+/* The decision line, and why each rejected recipient, one with a key
+ * question, or one served as the data subject or by an override, got its action (fortrolig-report counts the reject reasons). */
 static void
 log_verdict(const struct fort_msg *m)
 {
@@ -242,11 +242,14 @@ log_verdict(const struct fort_msg *m)
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		const struct fpol_rcpt *r = &v->rcpts[i];
 		if (r->why[0] == '\0' && r->action != FACT_SMIME && r->action != FACT_PGP &&
-		    r->action != FACT_REJECT && r->action != FACT_HOLD)
+		    r->action != FACT_REJECT && r->action != FACT_HOLD &&
+		    strcmp(r->reason, "data-subject") != 0 &&
+		    strcmp(r->reason, "override") != 0)
 			continue;
-		flog(&m->log, LOG_INFO, "rcpt=<%s> action=%s reason=%s%s%s%s", r->addr,
+		flog(&m->log, LOG_INFO, "rcpt=<%s> action=%s reason=%s%s%s%s%s", r->addr,
 		    faction_name(r->action), r->reason, r->why[0] ? " why=\"" : "", r->why,
-		    r->why[0] ? "\"" : "");
+		    r->why[0] ? "\"" : "", r->monitored &&
+		    (r->action == FACT_REJECT || r->action == FACT_HOLD) ? " mode=monitor" : "");
 	}
 }
 
@@ -266,6 +269,66 @@ may_learn(const struct fort_msg *m)
 	}
 }
 
+/* Who supplied an inbound mail: its envelope sender and From address. */
+static const struct fthr_supply *
+supply(const struct fort_msg *m, const struct fmsg *msg, struct fthr_supply *sup,
+    char from[FADDR_MAX])
+{
+	struct faddr a;
+	const struct fseg *subj = NULL;
+
+	from[0] = '\0';
+	if (faddr_parse(msg->from, &a) == 0)
+		fstrlcpy(from, a.norm, FADDR_MAX);
+	for (size_t i = 0; subj == NULL && i < msg->segs.n; i++)
+		if (msg->segs.v[i].where == FWHERE_SUBJECT)
+			subj = &msg->segs.v[i];
+	sup->addrs[0] = m->sender;
+	sup->addrs[1] = from;
+	sup->findings = &m->v.findings;
+	sup->subject = subj ? subj->text : NULL;
+	return sup;
+}
+
+/* A reply whose every finding its external recipients supplied themselves
+ * (data_subject_actions). The store is asked only when it could be one. */
+static enum fort_stat
+data_subject(struct fort_msg *m, const struct fmsg *msg, const char *const *rcpts, size_t n)
+{
+	struct fthr *thr = fort_lib_thr(m->lib);
+	char (*norm)[FADDR_MAX] = NULL;
+	const char **ext = NULL;
+	struct faddr a;
+	size_t next = 0;
+	int yes = 0, rc = 0;
+
+	if (thr == NULL || !m->member || m->v.store_error || m->v.findings.n == 0 || n == 0)
+		return FORT_OK;
+	if ((ext = calloc(n, sizeof(*ext))) == NULL || (norm = calloc(n, FADDR_MAX)) == NULL) {
+		free(ext);
+		return FORT_NORESOURCE;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* Unparseable: external, and it supplied nothing. */
+		if (faddr_parse(rcpts[i], &a) < 0 || a.norm[0] == '\0')
+			rc = 1;
+		else if (!fconf_domain_internal(m->c, a.domain)) {
+			fstrlcpy(norm[next], a.norm, FADDR_MAX);
+			ext[next] = norm[next];
+			next++;
+		}
+	}
+	if (rc == 0)
+		rc = fthr_data_subject(thr, msg, &m->v.findings, &m->v.thread, ext, next, &yes,
+		    m->v.store_reason, sizeof(m->v.store_reason));
+	free(ext);
+	free(norm);
+	if (rc < 0)
+		m->v.store_error = 1;
+	m->v.data_subject = yes;
+	return FORT_OK;
+}
+
 /* Remembers a confidential message. Only real findings count: a mail that
  * is confidential because a limit was hit has nothing to remember. */
 static void
@@ -273,11 +336,18 @@ remember(struct fort_msg *m, const struct fmsg *msg)
 {
 	struct fpol_verdict *v = &m->v;
 	struct fthr *thr = fort_lib_thr(m->lib);
+	struct fthr_supply sup;
+	char from[FADDR_MAX];
 
 	if (thr == NULL || v->store_error || v->cls == FCLASS_CLEAN || v->cats == 0 ||
 	    !may_learn(m))
 		return;
-	if (fthr_learn(thr, m->c, msg, v->cats, v->store_reason, sizeof(v->store_reason)) == 0) {
+	/* A member's mail that did not leave cannot be replied to; remembered,
+	 * it would catch her corrected copy (the findings she removed). */
+	if (m->member && (v->outcome == FPOL_REJECT || v->outcome == FPOL_TEMPFAIL))
+		return;
+	if (fthr_learn(thr, m->c, msg, v->cats, m->member ? NULL : supply(m, msg, &sup, from),
+	    v->store_reason, sizeof(v->store_reason)) == 0) {
 		v->learned = 1;
 		return;
 	}
@@ -313,9 +383,14 @@ pipeline(struct fort_msg *m, struct fmsg *msg)
 	/* A member in roll-out: logged and marked, never blocked. */
 	m->v.monitor = m->monitored;
 	msg->by_member = m->member;
+	if (m->member && fpol_override_find(m->c, msg, &m->v.override) < 0)
+		return FORT_NORESOURCE;
 	if ((st = fdet_run(&x, &m->v.findings)) == FORT_NORESOURCE)
 		return st;
 	m->v.store_error = st == FORT_STORE;
+	if ((st = data_subject(m, msg, rcpts, n)) != FORT_OK)
+		return st;
+	fpol_override_judge(m->c, m->sender, ffindings_cats(&m->v.findings), &m->v.override);
 	/* The detectors count against max_analysis_time too. */
 	fmsg_check_deadline(msg);
 	if ((st = fpol_decide(m->c, &m->snap->keys, msg, rcpts, n, &m->v)) != FORT_OK)

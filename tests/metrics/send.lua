@@ -76,7 +76,7 @@ local function enforce()
 		body = quoted }
 	t.expect_reject(reply, { rcpts = { "ext@gmail.com" } }, { da = { "traad" }, en = { "start a new" } })
 	record(reply, { dir = "outbound", class = "sensitive", cats = "cpr", where = "quoted",
-		action = "reject", logged_action = "reject(new-thread)", mode = "enforce", learned = true,
+		action = "reject", logged_action = "reject(new-thread)", mode = "enforce",
 		reject = "new-thread" })
 
 	local inbound = t.send{ from = "borger@example.org", rcpts = { t.member }, subject = "Min mor",
@@ -89,7 +89,7 @@ local function enforce()
 		body = "Hej Louise\n\nEt eksempel: " .. story .. "\nSådan kan vi ikke være bekendt.\n\nAnne\n" }
 	t.expect_reject(paste, { rcpts = { "journalist@example.org" } })
 	record(paste, { dir = "outbound", class = "sensitive", cats = "cpr,thread", where = "body",
-		action = "reject", mode = "enforce", learned = true, reject = "domain-rule" })
+		action = "reject", mode = "enforce", reject = "domain-rule" })
 
 	local spoof = t.send{ from = t.member, rcpts = { "ext@gmail.com" },
 		client = { host = "evil.example.net", ip = "198.51.100.7" }, body = t.clean_text }

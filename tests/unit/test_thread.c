@@ -240,7 +240,7 @@ learn_msg(struct fthr *t, const struct fconf *c, const char *raw, unsigned cats)
 	char err[256];
 
 	ck_assert_int_eq(fmsg_analyse(c, raw, strlen(raw), &m), 0);
-	ck_assert_msg(fthr_learn(t, c, &m, cats, err, sizeof(err)) == 0, "learn: %s", err);
+	ck_assert_msg(fthr_learn(t, c, &m, cats, NULL, err, sizeof(err)) == 0, "learn: %s", err);
 	fmsg_free(&m);
 }
 

@@ -377,7 +377,7 @@ window_sum(struct scan *sc, size_t a, size_t window, const char **top)
  * searched for each. */
 static void
 window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
-    const char **term, char (*who)[48])
+    const char **term, char (*who)[48], size_t *start)
 {
 	size_t p = 0;
 
@@ -396,6 +396,7 @@ window_scores(struct scan *sc, size_t window, int cpr_seen, int *best,
 		if (sum > best[cat - FCAT_HEALTH]) {
 			best[cat - FCAT_HEALTH] = sum;
 			term[cat - FCAT_HEALTH] = top;
+			start[cat - FCAT_HEALTH] = a;
 			fkw_person_label(sc, cpr_seen, p, who[cat - FCAT_HEALTH], sizeof(who[0]));
 		}
 	}
@@ -427,6 +428,34 @@ drop_signed(struct scan *sc)
 	sc->nh = n;
 }
 
+
+/* The predicate evidence of a finding: the distinct terms of the window
+ * that starts at hit a, with their weights ("demens=2 glemsom=2"). */
+static void
+window_terms(const struct scan *sc, size_t a, size_t window, char *out, size_t n)
+{
+	int cat = sc->d->e[sc->h[a].entry].cat;
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t b = a; b < sc->nh && sc->h[b].at < sc->h[a].at + window; b++) {
+		const struct kw_entry *e;
+		size_t k = a;
+		if (sc->h[b].entry < 0 || sc->d->e[sc->h[b].entry].cat != cat)
+			continue;
+		while (k < b && sc->h[k].entry != sc->h[b].entry)
+			k++;
+		if (k < b)
+			continue;
+		e = &sc->d->e[sc->h[b].entry];
+		int w = snprintf(out + len, n - len, "%s%s=%d", len ? " " : "", e->term, e->weight);
+		if (w < 0 || (size_t)w >= n - len) {
+			out[len] = '\0';
+			return;
+		}
+		len += (size_t)w;
+	}
+}
 
 /* The windows (by their first hit's token) that reach the threshold before
  * signatures are excluded and persons looked for: only there can either
@@ -590,6 +619,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	int best[FCAT_PRIVATE - FCAT_HEALTH + 1] = { 0 };
 	const char *term[FCAT_PRIVATE - FCAT_HEALTH + 1] = { NULL };
 	char who[FCAT_PRIVATE - FCAT_HEALTH + 1][48] = { "" };
+	size_t start[FCAT_PRIVATE - FCAT_HEALTH + 1] = { 0 };
 
 	if (main_pass(sc) < 0)
 		return -1;
@@ -619,7 +649,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 			return -1;
 		sort_hits(sc);
 	}
-	window_scores(sc, window, person_given, best, term, who);
+	window_scores(sc, window, person_given, best, term, who, start);
 	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
 		int s = best[cat - FCAT_HEALTH];
 		if (s < c->kw.threshold)
@@ -629,6 +659,8 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 			return -1;
 		fstrlcpy(out->v[out->n - 1].person, who[cat - FCAT_HEALTH][0] ? who[cat - FCAT_HEALTH] :
 		    "named in the body", sizeof(out->v[0].person));
+		window_terms(sc, start[cat - FCAT_HEALTH], window, out->v[out->n - 1].terms,
+		    sizeof(out->v[0].terms));
 	}
 	return 0;
 }
