@@ -126,6 +126,7 @@ header(const struct fpol_verdict *v)
 	"domains = (\n" \
 	"  { match = \"hold.example\"; actions = [ \"hold\" ]; },\n" \
 	"  { match = \"late.example\"; actions = [ \"smime\", \"pgp\", \"hold\", \"reject\" ]; },\n" \
+	"  { match = \"mon.example\"; actions = [ \"hold\" ]; monitor = true; },\n" \
 	"  { match = \"tls.example\"; actions = [ \"tls\", \"reject\" ]; },\n" \
 	"  { match = \"*\"; actions = [ \"reject\" ]; }\n" \
 	");\n"
@@ -255,6 +256,15 @@ static const struct dcase {
 	{ "hold-new-thread", HOLD_RULES, "quoted_action = \"new-thread\";\n", msg_quoted,
 	  "anne@bakkeby.dk", NULL, { "y@hold.example" }, { R(REJECT, "new-thread") },
 	  1, 1, FCLASS_SENSITIVE, FPOL_REJECT, FPOL_REJECT, NULL },
+	/* A monitored domain's hold is judged and shown, not applied. */
+	{ "hold-monitored-domain", HOLD_RULES, NULL, msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@mon.example", "z@tls.example" }, { R(HOLD, "hold for review"), R(TLS, "enforced TLS") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_ROUTE_TLS, FPOL_HOLD,
+	  "class=sensitive; categories=cpr; where=body; action=hold; monitored=1; applied=tls" },
+	{ "hold-and-monitored-hold", HOLD_RULES, NULL, msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@mon.example", "y@hold.example" },
+	  { R(HOLD, "hold for review"), R(HOLD, "hold for review") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_HOLD, FPOL_HOLD, NULL },
 	{ "hold-monitor", HOLD_RULES, "mode = \"monitor\";\n", msg_cpr, "anne@bakkeby.dk", NULL,
 	  { "y@hold.example" }, { R(HOLD, "hold for review") },
 	  1, 0, FCLASS_SENSITIVE, FPOL_DELIVER, FPOL_HOLD,
