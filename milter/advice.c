@@ -1,7 +1,9 @@
-/* advice: the advice mail to a sender whose recipients were dropped.
- * It goes back through the MTA, with the null envelope sender (no loops,
- * no bounces), by SMTP to a loopback port or through sendmail. It names
- * the recipients and why, never the message's content or subject. */
+/* advice: the mails fortrolig writes itself: the advice to a sender whose
+ * recipients were dropped, and the notices of a message held for review
+ * (to the DPO and to the member). They go back through the MTA, with the
+ * null envelope sender (no loops, no bounces), by SMTP to a loopback port
+ * or through sendmail. They name addresses, categories and reasons, never
+ * the message's content or subject. */
 #include "config.h"
 
 #include <netdb.h>
@@ -22,7 +24,8 @@
 extern char **environ;
 
 static int
-build(const struct fconf *c, const struct fpol_verdict *v, const char *sender, struct fbuf *m)
+build(const struct fconf *c, const char *to, const char *subject, const struct fbuf *t,
+    struct fbuf *m)
 {
 	unsigned char rnd[8];
 	char date[64];
@@ -34,27 +37,20 @@ build(const struct fconf *c, const struct fpol_verdict *v, const char *sender, s
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1 || localtime_r(&now, &tm) == NULL)
 		return -1;
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	r |= fbuf_printf(m, "From: Fortrolig <%s>\r\nTo: <%s>\r\nDate: %s\r\n", from, sender, date);
+	r |= fbuf_printf(m, "From: Fortrolig <%s>\r\nTo: <%s>\r\nDate: %s\r\n", from, to, date);
 	r |= fbuf_printf(m, "Message-ID: <fortrolig.%02x%02x%02x%02x%02x%02x%02x%02x@advice>\r\n",
 	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	r |= fbuf_adds(m, "Subject: Fortrolig: mail ikke sendt til alle modtagere / "
-	    "mail not sent to all recipients\r\nAuto-Submitted: auto-generated\r\n"
+	r |= fbuf_printf(m, "Subject: %s\r\nAuto-Submitted: auto-generated\r\n"
 	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n"
-	    "Content-Transfer-Encoding: 7bit\r\n\r\n");
-	if (r == 0) {
-		struct fbuf t;
-		fbuf_init(&t, 1 << 20);
-		r = fpol_advice_text(c, v, &t);
-		/* LF -> CRLF, and dot-stuffing for SMTP (harmless for sendmail -i). */
-		for (size_t i = 0; r == 0 && i < t.len; i++) {
-			if (t.data[i] == '\n')
-				r = fbuf_add(m, "\r\n", 2);
-			else if (t.data[i] == '.' && (i == 0 || t.data[i - 1] == '\n'))
-				r = fbuf_add(m, "..", 2);
-			else
-				r = fbuf_addc(m, t.data[i]);
-		}
-		fbuf_free(&t);
+	    "Content-Transfer-Encoding: 7bit\r\n\r\n", subject);
+	/* LF -> CRLF, and dot-stuffing for SMTP (harmless for sendmail -i). */
+	for (size_t i = 0; r == 0 && i < t->len; i++) {
+		if (t->data[i] == '\n')
+			r = fbuf_add(m, "\r\n", 2);
+		else if (t->data[i] == '.' && (i == 0 || t->data[i - 1] == '\n'))
+			r = fbuf_add(m, "..", 2);
+		else
+			r = fbuf_addc(m, t->data[i]);
 	}
 	return r ? -1 : 0;
 }
@@ -124,7 +120,7 @@ smtp_connect(const char *hostport, char *err, size_t errlen)
 }
 
 static int
-via_smtp(const char *hostport, const char *sender, const struct fbuf *m, char *err, size_t errlen)
+via_smtp(const char *hostport, const char *to, const struct fbuf *m, char *err, size_t errlen)
 {
 	int fd = smtp_connect(hostport, err, errlen), r = -1;
 	char rcpt[400];
@@ -137,7 +133,7 @@ via_smtp(const char *hostport, const char *sender, const struct fbuf *m, char *e
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(rcpt, sizeof(rcpt), "RCPT TO:<%s>\r\n", sender);
+	snprintf(rcpt, sizeof(rcpt), "RCPT TO:<%s>\r\n", to);
 	if (smtp_cmd(f, 2, NULL, err, errlen) == 0 &&
 	    smtp_cmd(f, 2, "EHLO fortrolig\r\n", err, errlen) == 0 &&
 	    smtp_cmd(f, 2, "MAIL FROM:<>\r\n", err, errlen) == 0 &&
@@ -152,9 +148,9 @@ via_smtp(const char *hostport, const char *sender, const struct fbuf *m, char *e
 }
 
 static int
-via_sendmail(const char *path, const char *sender, const struct fbuf *m, char *err, size_t errlen)
+via_sendmail(const char *path, const char *to, const struct fbuf *m, char *err, size_t errlen)
 {
-	char *argv[] = { (char *)path, "-i", "-f", "<>", "--", (char *)sender, NULL };
+	char *argv[] = { (char *)path, "-i", "-f", "<>", "--", (char *)to, NULL };
 	posix_spawn_file_actions_t fa;
 	int p[2], st = 0, r = -1;
 	pid_t pid;
@@ -189,23 +185,40 @@ via_sendmail(const char *path, const char *sender, const struct fbuf *m, char *e
 }
 
 int
-fm_advice_send(const struct fconf *c, const struct fpol_verdict *v, const char *sender,
-    char *err, size_t errlen)
+fm_notice_send(const struct fconf *c, const char *to, const char *subject,
+    const struct fbuf *text, char *err, size_t errlen)
 {
 	struct fbuf m;
 	int r = -1;
 
-	if (sender == NULL || *sender == '\0') {
-		snprintf(err, errlen, "no sender to advise");
+	if (to == NULL || *to == '\0') {
+		snprintf(err, errlen, "no address to write to");
 		return -1;
 	}
 	fbuf_init(&m, 1 << 20);
-	if (build(c, v, sender, &m) < 0)
-		snprintf(err, errlen, "cannot build the advice mail");
+	if (build(c, to, subject, text, &m) < 0)
+		snprintf(err, errlen, "cannot build the mail");
 	else if (c->advice.smtp[0])
-		r = via_smtp(c->advice.smtp, sender, &m, err, errlen);
+		r = via_smtp(c->advice.smtp, to, &m, err, errlen);
 	else
-		r = via_sendmail(c->advice.sendmail, sender, &m, err, errlen);
+		r = via_sendmail(c->advice.sendmail, to, &m, err, errlen);
 	fbuf_free(&m);
+	return r;
+}
+
+int
+fm_advice_send(const struct fconf *c, const struct fpol_verdict *v, const char *sender,
+    char *err, size_t errlen)
+{
+	struct fbuf t;
+	int r = -1;
+
+	fbuf_init(&t, 1 << 20);
+	if (fpol_advice_text(c, v, &t) < 0)
+		snprintf(err, errlen, "cannot build the advice mail");
+	else
+		r = fm_notice_send(c, sender, "Fortrolig: mail ikke sendt til alle modtagere / "
+		    "mail not sent to all recipients", &t, err, errlen);
+	fbuf_free(&t);
 	return r;
 }

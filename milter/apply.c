@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "apply.h"
+#include "decide/hold.h"
 
 void
 fm_mimehdrs_note(struct fm_mimehdrs *h, const char *name)
@@ -136,6 +138,57 @@ fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
 		flog(log, LOG_NOTICE, "dropped rcpt=<%s> reason=%s why=\"%s\" advice=sent",
 		    v->rcpts[i].addr, v->rcpts[i].reason, v->rcpts[i].why);
 	}
+	return 0;
+}
+
+typedef int (*hold_text_fn)(const struct fpol_verdict *, const struct fpol_held *,
+    struct fbuf *);
+
+static int
+hold_notice(const struct fconf *c, const struct fpol_verdict *v, const struct fpol_held *h,
+    const char *to, const char *subject, hold_text_fn text, const struct flog_ctx *log)
+{
+	char err[256] = "";
+	struct fbuf t;
+	int r;
+
+	fbuf_init(&t, 1 << 16);
+	if ((r = text(v, h, &t)) < 0)
+		snprintf(err, sizeof(err), "cannot build the mail");
+	else
+		r = fm_notice_send(c, to, subject, &t, err, sizeof(err));
+	fbuf_free(&t);
+	if (r < 0)
+		flog(log, LOG_ERR, "advice mail to <%s> failed: %s", to, err);
+	return r;
+}
+
+int
+fm_hold_apply(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
+    const char *sender, const char *qid, const struct flog_ctx *log)
+{
+	struct fpol_held h = { sender, qid && *qid ? qid : "?", time(NULL) };
+	struct fbuf reason;
+	int r;
+
+	/* The quarantine is only asked for here; nothing has left yet if a
+	 * notice fails, and the tempfail undoes it. */
+	fbuf_init(&reason, 4096);
+	r = fpol_hold_reason(v, &reason);
+	if (r == 0 && smfi_quarantine(ctx, (char *)fbuf_str(&reason)) != MI_SUCCESS) {
+		flog(log, LOG_ERR, "cannot put the message on hold through the MTA");
+		r = -1;
+	}
+	fbuf_free(&reason);
+	if (r < 0)
+		return -1;
+	if (c->hold.notify[0] && hold_notice(c, v, &h, c->hold.notify, FPOL_HOLD_DPO_SUBJECT,
+	    fpol_hold_dpo_text, log) < 0)
+		return -1;
+	if (hold_notice(c, v, &h, sender, FPOL_HOLD_MEMBER_SUBJECT, fpol_hold_member_text,
+	    log) < 0)
+		return -1;
+	flog(log, LOG_NOTICE, "held for review: dpo=<%s> advice=sent", c->hold.notify);
 	return 0;
 }
 

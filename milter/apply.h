@@ -1,6 +1,6 @@
-/* apply: applying an encryption verdict and dropped recipients through
- * libmilter (body replacement, MIME header changes, smfi_delrcpt) and the
- * advice mail to the sender. */
+/* apply: applying an encryption verdict, dropped recipients and a hold
+ * through libmilter (body replacement, MIME header changes, smfi_delrcpt,
+ * smfi_quarantine) and the mails fortrolig writes about them. */
 #ifndef FORTROLIG_FM_ENC_H
 #define FORTROLIG_FM_ENC_H
 
@@ -39,7 +39,17 @@ int fm_enc_drop(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *
 /* Removes the member's override tag: the Subject without it (RFC 2047). */
 int fm_override_subject(SMFICTX *ctx, const struct fpol_verdict *v, const struct fm_mimehdrs *h);
 
-/* milter/advice.c: submits the advice mail through the MTA. */
+/* Puts the message on hold (the MTA's quarantine) with the verdict as the
+ * reason, and sends the DPO's notification (hold.notify) and the member's
+ * advice. 0, or -1 (logged): the caller tempfails. */
+int fm_hold_apply(SMFICTX *ctx, const struct fconf *c, const struct fpol_verdict *v,
+    const char *sender, const char *qid, const struct flog_ctx *log);
+
+/* milter/advice.c: submits a mail of fortrolig's own through the MTA:
+ * text (LF line ends, ASCII) under subject, to one address. */
+int fm_notice_send(const struct fconf *c, const char *to, const char *subject,
+    const struct fbuf *text, char *err, size_t errlen);
+/* The advice mail to a sender whose recipients were dropped. */
 int fm_advice_send(const struct fconf *c, const struct fpol_verdict *v, const char *sender,
     char *err, size_t errlen);
 

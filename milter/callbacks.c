@@ -286,6 +286,11 @@ apply(SMFICTX *ctx, struct fm_msg *m, const struct fpol_verdict *v)
 	if (v->outcome == FPOL_ENCRYPT &&
 	    (st = fm_enc_apply(ctx, m->fm, &m->mime, &m->log)) != FORT_OK)
 		return tempfail_for(st);
+	/* Held: accepted into the MTA's hold queue, the X-Fortrolig header
+	 * below tells fortrolig-hold the verdict. */
+	if (v->outcome == FPOL_HOLD &&
+	    fm_hold_apply(ctx, c, v, sender, smfi_getsymval(ctx, "i"), &m->log) < 0)
+		return internal();
 	if ((v->outcome != FPOL_DELIVER || !v->monitor) && v->ndropped &&
 	    fm_enc_drop(ctx, c, v, sender, m->rcpt_args, &m->log) < 0)
 		return internal();
@@ -359,7 +364,8 @@ fm_register(const struct fm_filter *f)
 	static struct smfiDesc desc = {
 		.xxfi_name = "fortrolig",
 		.xxfi_version = SMFI_VERSION,
-		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT,
+		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT |
+		    SMFIF_QUARANTINE,
 		.xxfi_connect = fm_connect,
 		.xxfi_helo = fm_helo,
 		.xxfi_envfrom = fm_envfrom,

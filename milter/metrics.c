@@ -13,7 +13,7 @@ typedef atomic_ullong fmet_ctr;
 
 enum fmet_dir { FMET_OUT, FMET_IN, FMET_DIR_COUNT };
 enum fmet_act { FMET_DELIVER, FMET_TLS, FMET_SMIME, FMET_PGP, FMET_REJECT, FMET_TEMPFAIL,
-	FMET_ACT_COUNT };
+	FMET_HOLD, FMET_ACT_COUNT };
 enum fmet_cause { FMET_STORE, FMET_LIMIT, FMET_ENCRYPTED, FMET_KEYSTORE, FMET_INTERNAL,
 	FMET_CAUSE_COUNT };
 #define FMET_NCLASS 3
@@ -21,7 +21,7 @@ enum fmet_cause { FMET_STORE, FMET_LIMIT, FMET_ENCRYPTED, FMET_KEYSTORE, FMET_IN
 
 static const char *const dir_names[FMET_DIR_COUNT] = { "outbound", "inbound" };
 static const char *const act_names[FMET_ACT_COUNT] = {
-	"deliver", "tls", "smime", "pgp", "reject", "tempfail"
+	"deliver", "tls", "smime", "pgp", "reject", "tempfail", "hold"
 };
 static const char *const mode_names[2] = { "enforce", "monitor" };
 static const char *const rej_names[FMET_REJ_COUNT] = {
@@ -98,6 +98,8 @@ action_of(const struct fpol_verdict *v)
 		return FMET_TEMPFAIL;
 	case FPOL_ENCRYPT:
 		return v->enc == FACT_PGP ? FMET_PGP : FMET_SMIME;
+	case FPOL_HOLD:
+		return FMET_HOLD;
 	default:
 		return FMET_DELIVER;
 	}

@@ -80,6 +80,7 @@ static const struct centry table[] = {
 	{ "advice.sendmail", CT_STR, OFF(advice.sendmail), 0, 0, 0, "/usr/sbin/sendmail" },
 	{ "advice.smtp", CT_STR, OFF(advice.smtp), 0, 0, 0, "" },
 	{ "advice.from", CT_STR, OFF(advice.from), 0, 0, 0, "" },
+	{ "hold.notify", CT_STR, OFF(hold.notify), 0, 0, 0, "" },
 	{ "store.backend", CT_STR, OFF(store.backend), 0, 0, 0, "none" },
 	{ "store.path", CT_STR, OFF(store.path), 0, 0, 0, FORTROLIG_STATEDIR "/thread" },
 	{ "store.key_file", CT_STR, OFF(store.key_file), 0, 0, 0, FORTROLIG_STATEDIR "/thread.key" },
@@ -110,7 +111,7 @@ static const char *const known_other[] = {
 	"domains", "detectors", "detectors.cpr", "detectors.keywords",
 	"detectors.marking", "detectors.marking.sensitivity",
 	"detectors.marking.msip_labels", "limits", "texts",
-	"smime", "pgp", "advice", "store", "store.redis", "detectors.thread",
+	"smime", "pgp", "advice", "hold", "store", "store.redis", "detectors.thread",
 	"trusted_relays", "spf", "data_subject_actions", "override", "override.rules",
 	"override.actions", NULL
 };
@@ -359,6 +360,25 @@ check_metrics(struct loadctx *lc, const config_t *cfg, const struct fconf *c)
 	return fconf_fail(lc, config_lookup(cfg, "metrics"), "metrics = %s", why);
 }
 
+/* hold.notify: "" or one address, kept in faddr's normal form. */
+static int
+check_hold(struct loadctx *lc, const config_t *cfg, struct fconf *c)
+{
+	struct faddr a;
+	char *n;
+
+	if (c->hold.notify[0] == '\0')
+		return 0;
+	if (faddr_parse(c->hold.notify, &a) < 0 || a.domain[0] == '\0')
+		return fconf_fail(lc, config_lookup(cfg, "hold.notify"),
+		    "hold.notify = \"%s\" is not a mail address", c->hold.notify);
+	if ((n = fconf_strdup(a.norm)) == NULL)
+		return fconf_fail(lc, NULL, "out of memory");
+	free(c->hold.notify);
+	c->hold.notify = n;
+	return 0;
+}
+
 /* An unreadable map is no load error: every tls domain is then uncovered
  * (ftlsmap_enforced), and the milter warns once per load. */
 static int
@@ -395,7 +415,8 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    norm_list(lc, cfg, &c->monitor_senders, 0, "council.monitor") < 0 ||
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
 		return -1;
-	if (check_metrics(lc, cfg, c) < 0 || load_tls_map(lc, cfg, c) < 0)
+	if (check_metrics(lc, cfg, c) < 0 || check_hold(lc, cfg, c) < 0 ||
+	    load_tls_map(lc, cfg, c) < 0)
 		return -1;
 	if (!fstore_known(c->store.backend))
 		return fconf_fail(lc, config_lookup(cfg, "store.backend"),

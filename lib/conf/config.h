@@ -5,7 +5,8 @@
 #include <stddef.h>
 
 enum fmode { FMODE_ENFORCE, FMODE_MONITOR };
-enum faction { FACT_DELIVER, FACT_SMIME, FACT_PGP, FACT_TLS, FACT_REJECT, FACT_COUNT };
+enum faction { FACT_DELIVER, FACT_SMIME, FACT_PGP, FACT_TLS, FACT_REJECT, FACT_HOLD,
+	FACT_COUNT };
 enum fonlimit { FONLIMIT_CONFIDENTIAL, FONLIMIT_TEMPFAIL, FONLIMIT_SCAN_PARTIAL };
 enum fcipher { FCIPHER_AES256_CBC, FCIPHER_AES256_GCM };
 enum fmixed { FMIXED_REJECT_ALL, FMIXED_DROP_AND_NOTIFY };
@@ -97,9 +98,12 @@ struct fconf {
 	char *protected_subject;
 	int mixed;                 /* enum fmixed */
 	long long spill_size;      /* encrypted output past this goes to a temp file */
-	struct {                   /* advice mail for drop-and-notify */
+	struct {                   /* advice mail for drop-and-notify and hold */
 		char *sendmail, *smtp, *from;
 	} advice;
+	struct {                   /* hold for review (quarantine) */
+		char *notify;          /* the DPO's address; "" = no notification */
+	} hold;
 	struct {                   /* thread memory (memory/thread.c); read once at start */
 		char *backend;         /* a name of memory/store.c, or "none" */
 		char *path, *key_file;

@@ -13,7 +13,7 @@
 #include "conf/load.h"
 
 static const char *const action_names[FACT_COUNT] = {
-	"deliver", "smime", "pgp", "tls", "reject"
+	"deliver", "smime", "pgp", "tls", "reject", "hold"
 };
 
 const char *
@@ -47,8 +47,8 @@ load_actions(struct loadctx *lc, config_setting_t *acts, const char *what,
 		const char *name = config_setting_get_string(a);
 		int k = action_index(name);
 		if (k < 0)
-			return fconf_fail(lc, a, "%s: unknown action \"%s\" (deliver, smime, pgp, tls, reject)",
-			    what, name ? name : "?");
+			return fconf_fail(lc, a, "%s: unknown action \"%s\" (deliver, smime, pgp, tls, "
+			    "reject, hold)", what, name ? name : "?");
 		out[(*n)++] = (enum faction)k;
 	}
 	return 0;

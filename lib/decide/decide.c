@@ -133,6 +133,10 @@ walk_actions(const struct fconf *c, const struct fkeyset *keys, const enum facti
 			r->action = FACT_DELIVER;
 			r->reason = why ? why : "domain rule";
 			return 0;
+		case FACT_HOLD:
+			r->action = FACT_HOLD;
+			r->reason = why ? why : "hold for review";
+			return 0;
 		case FACT_TLS:
 			if (!tls_usable(c, domain, r)) {
 				tls_skipped = 1;

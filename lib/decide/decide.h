@@ -33,7 +33,8 @@ struct fpol_override {
 	char *subject;            /* owned: the decoded subject without the tag (UTF-8) */
 };
 
-enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL, FPOL_ENCRYPT };
+enum fpol_outcome { FPOL_DELIVER, FPOL_ROUTE_TLS, FPOL_REJECT, FPOL_TEMPFAIL, FPOL_ENCRYPT,
+	FPOL_HOLD };
 
 struct fpol_verdict {
 	int outbound;             /* sender is a council member */
@@ -43,7 +44,7 @@ struct fpol_verdict {
 	int new_thread;           /* confidential only in the quoted thread */
 	int data_subject;         /* a reply to the data subject only (set by the caller) */
 	struct fpol_override override;   /* set by the caller; refused/used by fpol_decide */
-	size_t nmonitored;        /* rejects not applied: their domain rule says monitor */
+	size_t nmonitored;        /* rejects and holds not applied: their rule says monitor */
 	int incomplete;
 	char incomplete_reason[96];
 	int encrypted_att;        /* password-protected attachment (on_encrypted_attachment) */
@@ -107,5 +108,7 @@ size_t fpol_reject_lines(const struct fconf *c, const struct fpol_verdict *v,
 /* Set lists as "a,b,c" for the JSON and header writers. */
 int fpol_list_cats(unsigned cats, struct fbuf *out, const char *sep);
 int fpol_list_wheres(unsigned wheres, struct fbuf *out, const char *sep);
+/* The categories in words, Danish or English ("CPR-nummer, ..."; ASCII). */
+int fpol_list_cat_words(unsigned cats, int danish, struct fbuf *out, const char *sep);
 
 #endif

@@ -74,7 +74,8 @@ fjson_verdict(struct fbuf *out, const char *file, const struct fpol_verdict *v)
 		r |= fbuf_printf(out, ",\"action\":\"%s\",\"reason\":",
 		    faction_name(v->rcpts[i].action));
 		r |= fjson_string(out, v->rcpts[i].reason ? v->rcpts[i].reason : "");
-		if (v->rcpts[i].monitored && v->rcpts[i].action == FACT_REJECT)
+		if (v->rcpts[i].monitored && (v->rcpts[i].action == FACT_REJECT ||
+		    v->rcpts[i].action == FACT_HOLD))
 			r |= fbuf_adds(out, ",\"mode\":\"monitor\"");
 		r |= fbuf_addc(out, '}');
 	}

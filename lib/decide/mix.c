@@ -21,7 +21,7 @@ join_envelope(const struct fkeyset *keys, enum faction k, struct fpol_verdict *v
 		enum faction was = r->action;
 		int u;
 
-		if (was == k || was == FACT_REJECT)
+		if (was == k || was == FACT_REJECT || was == FACT_HOLD)
 			continue;
 		if ((u = fpol_key_usable(keys, k, r)) < 0)
 			return -1;
@@ -38,21 +38,24 @@ join_envelope(const struct fkeyset *keys, enum faction k, struct fpol_verdict *v
 }
 
 /* The message's outcome from its recipients' actions; with skip_monitored
- * a reject whose domain rule says monitor does not count. */
+ * a reject or hold whose domain rule says monitor does not count. */
 static enum fpol_outcome
 settle(const struct fpol_verdict *v, int skip_monitored)
 {
-	size_t nrej = 0, ntls = 0, nenc = 0;
+	size_t nrej = 0, ntls = 0, nenc = 0, nhold = 0;
 
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		const struct fpol_rcpt *r = &v->rcpts[i];
 		nrej += r->action == FACT_REJECT && !r->dropped &&
 		    !(skip_monitored && r->monitored);
+		nhold += r->action == FACT_HOLD && !(skip_monitored && r->monitored);
 		ntls += r->action == FACT_TLS;
 		nenc += r->action == v->enc;
 	}
 	if (nrej)
 		return FPOL_REJECT;
+	if (nhold)
+		return FPOL_HOLD;
 	if (nenc)
 		return FPOL_ENCRYPT;
 	return ntls ? FPOL_ROUTE_TLS : FPOL_DELIVER;
@@ -61,19 +64,22 @@ settle(const struct fpol_verdict *v, int skip_monitored)
 int
 fpol_mix(const struct fconf *c, const struct fkeyset *keys, struct fpol_verdict *v)
 {
-	size_t ns = 0, np = 0, nrej = 0;
+	size_t ns = 0, np = 0, nrej = 0, nhold = 0;
 
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		ns += v->rcpts[i].action == FACT_SMIME;
 		np += v->rcpts[i].action == FACT_PGP;
+		nhold += v->rcpts[i].action == FACT_HOLD && !v->rcpts[i].monitored;
 	}
+	/* A held message is one copy that waits, unencrypted: no envelope. */
 	v->enc = ns >= np ? FACT_SMIME : FACT_PGP;
-	v->split = ns && np;
-	if (ns + np > 0 && join_envelope(keys, v->enc, v) < 0)
+	v->split = ns && np && !nhold;
+	if (ns + np > 0 && !nhold && join_envelope(keys, v->enc, v) < 0)
 		return -1;
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		nrej += v->rcpts[i].action == FACT_REJECT && !v->rcpts[i].monitored;
-		v->nmonitored += v->rcpts[i].action == FACT_REJECT && v->rcpts[i].monitored;
+		v->nmonitored += (v->rcpts[i].action == FACT_REJECT ||
+		    v->rcpts[i].action == FACT_HOLD) && v->rcpts[i].monitored;
 	}
 	/* Only enforced rejects are dropped: a monitored domain's recipient
 	 * gets the message as the others do. */

@@ -39,6 +39,8 @@ fpol_outcome_name(enum fpol_outcome o)
 		return "tempfail";
 	case FPOL_ENCRYPT:
 		return "encrypt";
+	case FPOL_HOLD:
+		return "hold";
 	default:
 		return "deliver";
 	}
@@ -70,6 +72,12 @@ int
 fpol_list_wheres(unsigned wheres, struct fbuf *out, const char *sep)
 {
 	return list_names(wheres, FWHERE_COUNT, fwhere_names, out, sep);
+}
+
+int
+fpol_list_cat_words(unsigned cats, int danish, struct fbuf *out, const char *sep)
+{
+	return list_names(cats, FCAT_COUNT, danish ? cat_da : cat_en, out, sep);
 }
 
 static const char *

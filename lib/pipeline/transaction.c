@@ -242,13 +242,14 @@ log_verdict(const struct fort_msg *m)
 	for (size_t i = 0; i < v->nrcpts; i++) {
 		const struct fpol_rcpt *r = &v->rcpts[i];
 		if (r->why[0] == '\0' && r->action != FACT_SMIME && r->action != FACT_PGP &&
-		    r->action != FACT_REJECT && strcmp(r->reason, "data-subject") != 0 &&
+		    r->action != FACT_REJECT && r->action != FACT_HOLD &&
+		    strcmp(r->reason, "data-subject") != 0 &&
 		    strcmp(r->reason, "override") != 0)
 			continue;
 		flog(&m->log, LOG_INFO, "rcpt=<%s> action=%s reason=%s%s%s%s%s", r->addr,
 		    faction_name(r->action), r->reason, r->why[0] ? " why=\"" : "", r->why,
-		    r->why[0] ? "\"" : "", r->monitored && r->action == FACT_REJECT ?
-		    " mode=monitor" : "");
+		    r->why[0] ? "\"" : "", r->monitored &&
+		    (r->action == FACT_REJECT || r->action == FACT_HOLD) ? " mode=monitor" : "");
 	}
 }
 

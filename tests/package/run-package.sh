@@ -48,6 +48,9 @@ check "postinst: the HMAC key (0600, 32 bytes in hex)" t_key
 t_report() { [ -x /usr/bin/fortrolig-report ] && ls /usr/share/man/man1/fortrolig-report.1* >/dev/null 2>&1 &&
 	/usr/bin/fortrolig-report --json </dev/null | grep -q '"pseudonymised":true'; }
 check "fortrolig-report is installed with its man page and reads the package's key" t_report
+t_hold() { [ -x /usr/sbin/fortrolig-hold ] && ls /usr/share/man/man8/fortrolig-hold.8* >/dev/null 2>&1 &&
+	{ /usr/sbin/fortrolig-hold >/dev/null 2>&1; [ $? = 2 ]; }; }
+check "fortrolig-hold is installed with its man page (usage: exit 2)" t_hold
 check "fortrolig-milter -n passes on the installed configuration" \
 	/usr/sbin/fortrolig-milter -n -c /etc/fortrolig/fortrolig.conf
 t_unit() { systemd-analyze verify /lib/systemd/system/fortrolig-milter.service >"$W/unit.log" 2>&1 ||
@@ -60,6 +63,12 @@ t_e2e() {
 	    "$top/tests/e2e/run-e2e.sh" >"$W/e2e.log" 2>&1 || { diag "$(grep -E 'not ok|passed' "$W/e2e.log")"; return 1; }
 }
 check "the real-Postfix e2e passes against the installed fortrolig-milter" t_e2e
+t_e2e_hold() {
+	MILTER=/usr/sbin/fortrolig-milter HOLD=/usr/sbin/fortrolig-hold REPORT=/usr/bin/fortrolig-report \
+	    WORDS=/etc/fortrolig/words "$top/tests/e2e/run-hold.sh" >"$W/e2e-hold.log" 2>&1 ||
+	    { diag "$(grep -E 'not ok|passed' "$W/e2e-hold.log")"; return 1; }
+}
+check "the hold e2e passes against the installed fortrolig-milter and fortrolig-hold" t_e2e_hold
 dpkg --purge fortrolig >/dev/null 2>&1 && installed=0
 t_purged() { [ "$installed" = 0 ] && [ ! -e /var/lib/fortrolig ] && [ ! -e /usr/sbin/fortrolig-milter ]; }
 check "dpkg --purge removes it, state included" t_purged

@@ -163,6 +163,24 @@ START_TEST(data_subject_reply)
 }
 END_TEST
 
+/* hold is an action like the others in data_subject_actions. */
+START_TEST(data_subject_hold)
+{
+	static const char out[] = REPLY("birgit@gmail.com", "Tak, jeg tager det op.\r\n");
+	struct fconf *c;
+	struct fort_lib *l = memory_lib(&c, "data_subject_actions = [ \"hold\" ];\n");
+	struct fpol_verdict v;
+
+	run_out(l, out, RCPTS("birgit@gmail.com"), &v);
+	ck_assert_int_eq(v.data_subject, 1);
+	want_rcpt(&v, 0, FACT_HOLD, "data-subject");
+	ck_assert_int_eq(v.outcome, FPOL_HOLD);
+	fpol_verdict_free(&v);
+	fort_lib_close(l);
+	fconf_unref(c);
+}
+END_TEST
+
 /* The member's own text: her CPR number is traced; anything else is not. */
 START_TEST(data_subject_own_text)
 {
@@ -402,6 +420,7 @@ beyond_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, data_subject_reply);
 	tcase_add_test(tc, data_subject_own_text);
+	tcase_add_test(tc, data_subject_hold);
 	tcase_add_test(tc, rejected_not_learnt);
 	tcase_add_test(tc, override_allowed);
 	tcase_add_test(tc, override_refused);

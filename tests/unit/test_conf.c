@@ -71,6 +71,27 @@ START_TEST(minimal_defaults)
 	ck_assert_str_eq(c->texts.reject_da, FTEXT_REJECT_DA);
 	ck_assert_str_eq(c->texts.new_thread_en, FTEXT_NEW_THREAD_EN);
 	ck_assert_ptr_eq(fconf_rule_for(c, "gmail.com"), NULL);
+	ck_assert_str_eq(c->hold.notify, "");
+	fconf_unref(c);
+}
+END_TEST
+
+/* hold: an action like reject, and the DPO's address in faddr's form. */
+START_TEST(hold_action_and_notify)
+{
+	char err[1024];
+	struct fconf *c = load_text("hold.conf", MINIMAL
+	    "domains = ( { match = \"region.dk\"; actions = [ \"smime\", \"hold\" ]; },\n"
+	    "  { match = \"*\"; actions = [ \"hold\" ]; } );\n"
+	    "hold = { notify = \"<DPO@Bakkeby.DK>\"; };\n", err, sizeof(err), NULL);
+
+	ck_assert_msg(c != NULL, "error: %s", err);
+	ck_assert_uint_eq(c->rules[0].nactions, 2);
+	ck_assert_int_eq(c->rules[0].actions[1], FACT_HOLD);
+	ck_assert_int_eq(c->rules[1].actions[0], FACT_HOLD);
+	ck_assert_str_eq(faction_name(FACT_HOLD), "hold");
+	ck_assert_str_eq(faction_name(FACT_REJECT), "reject");
+	ck_assert_str_eq(c->hold.notify, "DPO@bakkeby.dk");
 	fconf_unref(c);
 }
 END_TEST
@@ -334,6 +355,13 @@ static const struct {
 	{ "metrics7.conf", MINIMAL "metrics = \"example.org:9712\";\n", 2, "must be an IP address" },
 	{ "council.conf", "# no members\ncouncil = { senders = [ ]; auth_users = [ ]; };\n", 2,
 	  "council: list at least one" },
+	{ "hold.conf", MINIMAL "hold = {\n  notify = \"dpo at bakkeby\"; };\n", 3,
+	  "hold.notify = \"dpo at bakkeby\" is not a mail address" },
+	{ "hold2.conf", MINIMAL "hold = { notify = \"dpo\"; };\n", 2, "is not a mail address" },
+	{ "hold3.conf", MINIMAL "hold = { notfy = \"dpo@bakkeby.dk\"; };\n", 2,
+	  "unknown setting \"hold.notfy\"" },
+	{ "hold4.conf", MINIMAL "domains = (\n  { match = \"*\"; actions = [ \"held\" ]; }\n);\n", 3,
+	  "unknown action \"held\" (deliver, smime, pgp, tls, reject, hold)" },
 };
 
 START_TEST(bad_file)
@@ -464,6 +492,7 @@ conf_suite(void)
 
 	tcase_add_test(tc, minimal_defaults);
 	tcase_add_test(tc, full_all_settings);
+	tcase_add_test(tc, hold_action_and_notify);
 	tcase_add_test(tc, rule_for);
 	tcase_add_test(tc, rule_for_order);
 	tcase_add_test(tc, list_match_and_internal);

@@ -11,6 +11,7 @@
 #include "conf/config.h"
 #include "analyse/message.h"
 #include "decide/decide.h"
+#include "decide/hold.h"
 #include "tfort.h"
 #include "tutil.h"
 #include "tmain.h"
@@ -121,6 +122,14 @@ header(const struct fpol_verdict *v)
 /* ---- the decision table ---- */
 
 #define ONLY_TLS "domains = ( { match = \"tls.example\"; actions = [ \"tls\" ]; } );\n"
+#define HOLD_RULES \
+	"domains = (\n" \
+	"  { match = \"hold.example\"; actions = [ \"hold\" ]; },\n" \
+	"  { match = \"late.example\"; actions = [ \"smime\", \"pgp\", \"hold\", \"reject\" ]; },\n" \
+	"  { match = \"mon.example\"; actions = [ \"hold\" ]; monitor = true; },\n" \
+	"  { match = \"tls.example\"; actions = [ \"tls\", \"reject\" ]; },\n" \
+	"  { match = \"*\"; actions = [ \"reject\" ]; }\n" \
+	");\n"
 #define R(a, why) { FACT_##a, why }
 
 static const struct dcase {
@@ -224,6 +233,42 @@ static const struct dcase {
 	  1, 0, FCLASS_CLEAN, FPOL_DELIVER, FPOL_DELIVER, NULL },
 	{ "cpr-no-context", NULL, NULL, msg_nocontext, "anne@bakkeby.dk", NULL, { "x@gmail.com" },
 	  { R(REJECT, "domain rule") }, 1, 0, FCLASS_SENSITIVE, FPOL_REJECT, FPOL_REJECT, NULL },
+	/* hold: one held recipient holds the one copy for all; a rejected one
+	 * still rejects it; skipped key actions fall through to hold. */
+	{ "hold", HOLD_RULES, NULL, msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@hold.example", "kollega@bakkeby.dk", "z@tls.example" },
+	  { R(HOLD, "hold for review"), R(DELIVER, "internal"), R(TLS, "enforced TLS") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_HOLD, FPOL_HOLD,
+	  "class=sensitive; categories=cpr; where=body; action=hold" },
+	{ "hold-after-keys", HOLD_RULES, NULL, msg_health, "anne@bakkeby.dk", NULL,
+	  { "y@late.example" }, { R(HOLD, "hold for review") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_HOLD, FPOL_HOLD,
+	  "class=sensitive; categories=health; where=body; action=hold" },
+	{ "hold-and-reject", HOLD_RULES, NULL, msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@hold.example", "x@gmail.com" },
+	  { R(HOLD, "hold for review"), R(REJECT, "domain rule") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_REJECT, FPOL_REJECT, NULL },
+	{ "hold-clean", HOLD_RULES, NULL, msg_clean, "anne@bakkeby.dk", NULL, { "y@hold.example" },
+	  { R(DELIVER, "clean") }, 1, 0, FCLASS_CLEAN, FPOL_DELIVER, FPOL_DELIVER, NULL },
+	{ "hold-non-member", HOLD_RULES, NULL, msg_cpr, "someone@gmail.com", NULL,
+	  { "y@hold.example" }, { R(DELIVER, "not from a council member") },
+	  0, 0, FCLASS_SENSITIVE, FPOL_DELIVER, FPOL_DELIVER, NULL },
+	{ "hold-new-thread", HOLD_RULES, "quoted_action = \"new-thread\";\n", msg_quoted,
+	  "anne@bakkeby.dk", NULL, { "y@hold.example" }, { R(REJECT, "new-thread") },
+	  1, 1, FCLASS_SENSITIVE, FPOL_REJECT, FPOL_REJECT, NULL },
+	/* A monitored domain's hold is judged and shown, not applied. */
+	{ "hold-monitored-domain", HOLD_RULES, NULL, msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@mon.example", "z@tls.example" }, { R(HOLD, "hold for review"), R(TLS, "enforced TLS") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_ROUTE_TLS, FPOL_HOLD,
+	  "class=sensitive; categories=cpr; where=body; action=hold; monitored=1; applied=tls" },
+	{ "hold-and-monitored-hold", HOLD_RULES, NULL, msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@mon.example", "y@hold.example" },
+	  { R(HOLD, "hold for review"), R(HOLD, "hold for review") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_HOLD, FPOL_HOLD, NULL },
+	{ "hold-monitor", HOLD_RULES, "mode = \"monitor\";\n", msg_cpr, "anne@bakkeby.dk", NULL,
+	  { "y@hold.example" }, { R(HOLD, "hold for review") },
+	  1, 0, FCLASS_SENSITIVE, FPOL_DELIVER, FPOL_HOLD,
+	  "class=sensitive; categories=cpr; where=body; action=hold; mode=monitor" },
 };
 
 START_TEST(decision_table)
@@ -510,6 +555,52 @@ START_TEST(log_line_no_content)
 }
 END_TEST
 
+/* The MTA's quarantine reason and the two notices: verdict and envelope,
+ * never content; Danish first, then English; plain ASCII. */
+START_TEST(hold_texts)
+{
+	struct fconf *c = conf(HOLD_RULES, NULL);
+	struct fpol_held h = { "anne@bakkeby.dk", "4F3A21C0E2", 1788768900 };
+	struct fpol_verdict v;
+	struct fbuf b;
+	const char *s;
+
+	eval(c, msg_both, "<anne@bakkeby.dk>", NULL, RCPTS("y@hold.example", "k@bakkeby.dk"), &v);
+	ck_assert_int_eq(v.outcome, FPOL_HOLD);
+	fbuf_init(&b, 0);
+	ck_assert_int_eq(fpol_hold_reason(&v, &b), 0);
+	ck_assert_str_eq(fbuf_str(&b), "fortrolig: class=sensitive categories=cpr");
+	fbuf_reset(&b);
+	ck_assert_int_eq(fpol_hold_dpo_text(&v, &h, &b), 0);
+	s = fbuf_str(&b);
+	ck_assert_msg(strncmp(s, "En mail fra et byraadsmedlem", 28) == 0, "%s", s);
+	ck_assert_ptr_nonnull(strstr(s, "A mail from a council member"));
+	ck_assert(strstr(s, "A mail from") > strstr(s, "Kategorier: CPR-nummer\n"));
+	ck_assert_ptr_nonnull(strstr(s, "Categories: CPR number\n"));
+	ck_assert_ptr_nonnull(strstr(s, "<anne@bakkeby.dk>"));
+	ck_assert_ptr_nonnull(strstr(s, "y@hold.example, k@bakkeby.dk"));
+	ck_assert_ptr_nonnull(strstr(s, "fortrolig-hold release 4F3A21C0E2"));
+	ck_assert_ptr_nonnull(strstr(s, "Queue id:   4F3A21C0E2"));
+	ck_assert_ptr_nonnull(strstr(s, "2026-"));
+	no_content(s);
+	ck_assert_ptr_null(strstr(s, "SV: Sag"));
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		ck_assert_msg(*p == '\n' || (*p >= 0x20 && *p < 0x80), "byte %#x", *p);
+	fbuf_reset(&b);
+	ck_assert_int_eq(fpol_hold_member_text(&v, &h, &b), 0);
+	s = fbuf_str(&b);
+	ck_assert_msg(strncmp(s, "Din mail indeholder", 19) == 0, "%s", s);
+	ck_assert_ptr_nonnull(strstr(s, "databeskyttelsesansvarlige (DPO)"));
+	ck_assert_ptr_nonnull(strstr(s, "waits for review by the data protection officer"));
+	ck_assert_ptr_nonnull(strstr(s, "Koe-id:     4F3A21C0E2"));
+	no_content(s);
+	ck_assert_ptr_null(strstr(s, "SV: Sag"));
+	fbuf_free(&b);
+	fpol_verdict_free(&v);
+	fconf_unref(c);
+}
+END_TEST
+
 /* council.monitor: a listed member's mail is judged and marked but never
  * blocked; another member's is enforced as before. */
 START_TEST(monitor_per_member)
@@ -559,6 +650,7 @@ decide_suite(void)
 	tcase_add_test(tc, monitor_per_member);
 	tcase_add_test(tc, reject_lines_new_thread_and_many);
 	tcase_add_test(tc, log_line_no_content);
+	tcase_add_test(tc, hold_texts);
 	suite_add_tcase(s, tc);
 	return s;
 }
