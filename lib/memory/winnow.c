@@ -14,6 +14,7 @@
 #define SIG_MAX_LINES 10    /* lines after a closing greeting that may be a signature */
 #define SIG_MAX_WORDS 8     /* a signature line is short */
 #define GREET_MAX_WORDS 5
+#define COUNT_MAX (SIG_MAX_WORDS > GREET_MAX_WORDS ? SIG_MAX_WORDS : GREET_MAX_WORDS)
 
 static const char *const greet_open[] = {
 	"hej", "kære", "dear", "hi", "hello", "goddag", "hejsa", "halløj", "davs", NULL
@@ -43,18 +44,21 @@ static const char *const discl_b[] = {
 
 struct clean {
 	struct fbuf para;       /* the current paragraph, lower-cased */
+	struct fbuf low;        /* the current line, lower-cased (reused) */
 	struct fbuf *out;
 	int sig;                /* 0 no, 1 after a closing greeting (blank lines), 2 in the block */
 	int sig_lines;
 	int err;
 };
 
+/* The words of a line, counted up to one past the longest line any rule
+ * looks for (a signature or greeting line is short). */
 static size_t
 count_words(const char *s, size_t len)
 {
 	size_t pos = 0, ws, wl, n = 0;
 
-	while (ftext_next_word(s, len, &pos, &ws, &wl))
+	while (n <= COUNT_MAX && ftext_next_word(s, len, &pos, &ws, &wl))
 		n++;
 	return n;
 }
@@ -169,7 +173,7 @@ drop_line(struct clean *c, const char *s, size_t len)
 static void
 clean_line(struct clean *c, const char *s, size_t len)
 {
-	struct fbuf low;
+	struct fbuf *low = &c->low;
 	size_t a = 0, b;
 
 	/* Quote markers and blanks in front; blanks and CR behind. */
@@ -180,18 +184,17 @@ clean_line(struct clean *c, const char *s, size_t len)
 		b--;
 	if (len >= 3 && memcmp(s, "-- ", 3) == 0 && b - a == 2)
 		b = a + 3;    /* keep the signature delimiter recognisable */
-	fbuf_init(&low, 0);
-	if (ftext_lower(&low, s + a, b - a) < 0) {
+	fbuf_reset(low);
+	if (ftext_lower(low, s + a, b - a) < 0) {
 		c->err = 1;
-	} else if (low.len == 0) {
+	} else if (low->len == 0) {
 		if (c->sig == 2)
 			c->sig = 0;
 		flush_para(c);
-	} else if (!drop_line(c, fbuf_str(&low), low.len)) {
-		if (fbuf_add(&c->para, low.data, low.len) < 0 || fbuf_addc(&c->para, '\n') < 0)
+	} else if (!drop_line(c, fbuf_str(low), low->len)) {
+		if (fbuf_add(&c->para, low->data, low->len) < 0 || fbuf_addc(&c->para, '\n') < 0)
 			c->err = 1;
 	}
-	fbuf_free(&low);
 }
 
 int
@@ -202,6 +205,7 @@ fwin_clean(const char *text, size_t len, struct fbuf *out)
 
 	memset(&c, 0, sizeof(c));
 	fbuf_init(&c.para, 0);
+	fbuf_init(&c.low, 0);
 	c.out = out;
 	while (i < len && !c.err) {
 		const char *nl = memchr(text + i, '\n', len - i);
@@ -211,6 +215,7 @@ fwin_clean(const char *text, size_t len, struct fbuf *out)
 	}
 	flush_para(&c);
 	fbuf_free(&c.para);
+	fbuf_free(&c.low);
 	return c.err ? -1 : 0;
 }
 
@@ -292,6 +297,21 @@ winnow(const uint64_t *g, size_t n, struct ffps *out)
 	return 0;
 }
 
+/* s is fwin_normalise's output: words with one blank between them. */
+static int
+next_normal_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *wl)
+{
+	const char *sp;
+
+	if (*pos >= len)
+		return 0;
+	*ws = *pos;
+	sp = memchr(s + *pos, ' ', len - *pos);
+	*wl = sp ? (size_t)(sp - (s + *pos)) : len - *pos;
+	*pos += *wl + 1;
+	return *wl > 0;
+}
+
 static int
 grams(const char *s, size_t len, struct ffps *out)
 {
@@ -299,7 +319,7 @@ grams(const char *s, size_t len, struct ffps *out)
 	uint64_t *wh = NULL, *g = NULL;
 	int rc = 0;
 
-	while (ftext_next_word(s, len, &pos, &ws, &wl)) {
+	while (next_normal_word(s, len, &pos, &ws, &wl)) {
 		if (nw == cap) {
 			uint64_t *p = realloc(wh, (cap = cap ? cap * 2 : 256) * sizeof(*p));
 			if (p == NULL) {
