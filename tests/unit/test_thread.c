@@ -196,7 +196,10 @@ END_TEST
 #define SIG "\r\nMed venlig hilsen\r\n\r\nKasper Lind\r\nByggesagsbehandler\r\n" \
 	"Byg, Plan og Miljoe\r\nBakkeby Kommune\r\nRaadhustorvet 1, 7190 Bakkeby\r\n" \
 	"Tlf. 72 14 36 12\r\n\r\nDenne e-mail kan indeholde fortrolige oplysninger. Er du " \
-	"ikke den rette modtager, bedes du give besked til afsenderen og slette e-mailen.\r\n"
+	"ikke den rette modtager, bedes du give besked til afsenderen og slette e-mailen.\r\n" \
+	"\r\nSikker post: Send ikke fortrolige eller foelsomme personoplysninger til Bakkeby " \
+	"Kommune med almindelig e-mail. Brug i stedet Digital Post via borger.dk. Laes om, " \
+	"hvordan vi behandler dine personoplysninger, paa bakkeby.dk/persondata.\r\n"
 #define MSG(id, extra, subject, body) \
 	"From: Kasper Lind <kali@bakkeby.dk>\r\nTo: Anne <anne@bakkeby.dk>\r\n" \
 	"Subject: " subject "\r\nMessage-ID: <" id ">\r\n" extra \
@@ -276,7 +279,8 @@ START_TEST(detector)
 	ck_assert(has(&f, FCAT_THREAD, FWHERE_BODY));
 	ck_assert_int_ge(h.v[0].hits, c->thread.min_hits);
 	ffindings_free(&f);
-	/* Same signature, greeting and disclaimer, other content: nothing. */
+	/* Same signature, greeting, disclaimer and privacy footer, other
+	 * content: nothing. */
 	check_msg(t, c, other_same_sig, &f, &h);
 	ck_assert_uint_eq(f.n, 0);
 	ffindings_free(&f);
