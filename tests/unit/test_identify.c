@@ -116,6 +116,18 @@ static const struct {
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Flytning",
 	  "Hej Ole\r\n\r\nNu er skilsmissen endelig p\xc3\xa5 plads, s\xc3\xa5 jeg flytter ind p\xc3\xa5 "
 	  "Havnegade 1. oktober. Har du en trailer?\r\n"), 0 },
+	{ "an anonymised typical case is nobody",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Oplaeg",
+	  "Hej Ole\r\n\r\nEt typisk forl\xc3\xb8""b kunne v\xc3\xa6re en kvinde p\xc3\xa5 45 med "
+	  "depression og misbrug p\xc3\xa5 sygedagpenge. Eksemplet er anonymiseret.\r\n"), 0 },
+	{ "a titled speaker in an invitation is in a public role",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Borgerm\xc3\xb8""de",
+	  "Kære alle\r\n\r\nAlle er velkomne til borgerm\xc3\xb8""de om psykiatri. Overl\xc3\xa6ge "
+	  "Karen Holm fort\xc3\xa6ller om behandling af depression og skizofreni.\r\n"), 0 },
+	{ "a named citizen in an invitation still counts",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Borgerm\xc3\xb8""de",
+	  "Kære alle\r\n\r\nAlle er velkomne til borgerm\xc3\xb8""de. Karen Holm fra Engvej er "
+	  "tvangsindlagt med skizofreni, s\xc3\xa5 hun kommer ikke.\r\n"), 1 },
 	{ "a bare number label keeps the CPR number",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
 	  "Nummer 140549-0389 her.\r\n"), 1 },

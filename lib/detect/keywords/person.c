@@ -247,14 +247,29 @@ fkw_person_group(struct scan *sc, struct fkw_tok_word first)
 }
 
 /* In a text that says it is public (a press release, an invitation, an
- * op-ed, a newsletter) "borgeren", "en 34-årig mand" or "hun" speak of
- * someone in general or of nobody the writer may not name; a name, an
- * address or a CPR number still count. */
+ * op-ed, a newsletter) or made up (an anonymised or typical case)
+ * "borgeren", "en 34-årig mand" or "hun" speak of someone in general or of
+ * nobody the writer may not name; a name, an address or a CPR number still
+ * count, except a name behind a title there. */
+/* A title before a name in a public text: a speaker, an author, an
+ * official in their public role ("Overlæge Karen Holm fortæller"). */
+static const char *const titles[] = {
+	"overlæge", "læge", "professor", "lektor", "forsker", "minister", "ministeren",
+	"borgmester", "borgmesteren", "rådmand", "byrådsmedlem", "direktør", "formand",
+	"formanden", "chef", "chefen", "politiinspektør", "politikommissær", "talsmand",
+	"journalist", "dr", "prof", "mayor", "councillor", "director", "chair", NULL
+};
+
 int
 fkw_person_is(const struct scan *sc, const struct hit *h)
 {
-	if (h->entry < 0)
-		return 1;
+	if (h->entry < 0) {
+		struct fkw_tok_word t;
+		if (!sc->public_text || sc->tk.nt == 0)
+			return 1;
+		t = fkw_tok_prev(&sc->tk, fkw_tok_of(&sc->tk, h->off, 0));
+		return !word_in(sc, t, titles);
+	}
 	return sc->d->e[h->entry].cat == KW_PERSON && !sc->public_text;
 }
 
@@ -262,7 +277,11 @@ static const char *const public_markers[] = {
 	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
 	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
 	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
-	" op ed ", NULL
+	" op ed ",
+	/* A made-up or anonymised case: its "kvinde på 45" is nobody. */
+	" anonymiseret ", " anonymiserede ", " anonymised ", " anonymized ",
+	" typisk forløb ", " typisk sag ", " tænkt eksempel ", " fiktivt eksempel ",
+	" typical case ", " hypothetical ", NULL
 };
 
 /* The markers without their blanks, for the dictionary's marker engine. */
