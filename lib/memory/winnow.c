@@ -15,6 +15,7 @@
 #define SIG_MAX_WORDS 8     /* a signature line is short */
 #define GREET_MAX_WORDS 5
 #define COUNT_MAX (SIG_MAX_WORDS > GREET_MAX_WORDS ? SIG_MAX_WORDS : GREET_MAX_WORDS)
+#define CONTACT_MAX_WORDS 12   /* a line of a contact block */
 
 static const char *const greet_open[] = {
 	"hej", "kære", "dear", "hi", "hello", "goddag", "hejsa", "halløj", "davs", NULL
@@ -51,16 +52,23 @@ struct clean {
 	int err;
 };
 
+/* The words of s, counted up to max (enough to tell a short line). */
+static size_t
+words_upto(const char *s, size_t len, size_t max)
+{
+	size_t pos = 0, ws, wl, n = 0;
+
+	while (n < max && ftext_next_word(s, len, &pos, &ws, &wl))
+		n++;
+	return n;
+}
+
 /* The words of a line, counted up to one past the longest line any rule
  * looks for (a signature or greeting line is short). */
 static size_t
 count_words(const char *s, size_t len)
 {
-	size_t pos = 0, ws, wl, n = 0;
-
-	while (n <= COUNT_MAX && ftext_next_word(s, len, &pos, &ws, &wl))
-		n++;
-	return n;
+	return words_upto(s, len, COUNT_MAX + 1);
 }
 
 /* s starts with phrase, followed by the end or a non-letter. */
@@ -129,14 +137,66 @@ opener_line(const char *s, size_t len)
 	return 0;
 }
 
+static const char *const contact_words[] = {
+	"tlf", "telefon", "phone", "mobil", "kontortid", "åbningstid", "telefontid", "cvr",
+	"ean", "www.", "http", NULL
+};
+
+/* A line of a contact block: an address, a phone number, opening hours. */
+static int
+contact_line(const char *s, size_t n)
+{
+	size_t digits = 0;
+	char line[256];
+
+	for (size_t i = 0; i < n; i++)
+		digits += s[i] >= '0' && s[i] <= '9';
+	if (digits >= 6 || memchr(s, '@', n))
+		return 1;
+	if (n >= sizeof(line))
+		return 0;
+	memcpy(line, s, n);
+	line[n] = '\0';
+	return contains_any(line, contact_words);
+}
+
+/* The paragraph's trailing block of short lines with two or more contact
+ * lines: a signature of any shape (no closing greeting needed), which two
+ * unrelated mails from one office share. Returns where it starts. */
+static size_t
+contact_block(const char *p, size_t len)
+{
+	size_t end = len, contacts = 0, cut = len;
+
+	for (int lines = 0; end > 0 && lines < SIG_MAX_LINES; lines++) {
+		size_t b = end - (p[end - 1] == '\n');
+		size_t a = b;
+		while (a > 0 && p[a - 1] != '\n')
+			a--;
+		int contact = b > a && contact_line(p + a, b - a);
+		/* A contact line may run longer than a name or title line. */
+		if (b == a || words_upto(p + a, b - a, 2 * CONTACT_MAX_WORDS + 1) >
+		    (contact ? 2 * CONTACT_MAX_WORDS : CONTACT_MAX_WORDS))
+			break;
+		contacts += contact;
+		if (contacts >= 2)
+			cut = a;
+		end = a;
+	}
+	return cut;
+}
+
 static void
 flush_para(struct clean *c)
 {
+	size_t keep;
+
 	if (c->para.len == 0)
 		return;
-	if (!(contains_any(fbuf_str(&c->para), discl_a) &&
+	keep = contact_block(c->para.data, c->para.len);
+	if (keep > 0 && !(contains_any(fbuf_str(&c->para), discl_a) &&
 	    contains_any(fbuf_str(&c->para), discl_b))) {
-		if (fbuf_add(c->out, c->para.data, c->para.len) < 0 || fbuf_addc(c->out, '\n') < 0)
+		if (fbuf_add(c->out, c->para.data, keep) < 0 || fbuf_addc(c->out, '\n') < 0)
 			c->err = 1;
 	}
 	fbuf_reset(&c->para);

@@ -222,6 +222,19 @@ static const char reply[] = MSG("reply-4@gmail.com",
 static const char unrelated[] = MSG("reply-5@gmail.com",
     "In-Reply-To: <other-2@bakkeby.dk>\r\n", "SV: Vejbump", "Tak, jeg ringer.\r\n");
 
+/* A housing association's contact block, with no closing line before it. */
+#define BLOCK "\r\nBoligselskabet Soebo - Afdeling 12 Kaerhaven\r\nKaerhaven 2, 5790 Bakkeby\r\n" \
+	"Kontortid: mandag-fredag kl. 9-12, torsdag ogsaa kl. 15-17\r\n" \
+	"Telefon 62 22 33 44 - kontor@soebo.dk - www.soebo.dk\r\n" \
+	"Akut skade uden for kontortid: ring til vagtordningen paa 70 20 30 40\r\n"
+static const char block_learned[] = MSG("soebo-1@soebo.dk", "", "Beboer i nr. 14",
+    "Kaere Anne\r\n\r\nElna Hviid i nr. 14 er blevet meget glemsom, har to gange glemt "
+    "komfuret taendt og kan ikke altid kende naboerne, og vi kan ikke faa fat i soennen.\r\n"
+    BLOCK);
+static const char block_other[] = MSG("soebo-2@soebo.dk", "", "Sommerfest",
+    "Kaere Anne\r\n\r\nVi holder sommerfest i gaarden loerdag den 20. juni og vil gerne "
+    "have dig med. Der er grill og musik.\r\n" BLOCK);
+
 static void
 check_msg(struct fthr *t, const struct fconf *c, const char *raw, struct ffindings *f,
     struct fthr_hits *h)
@@ -285,6 +298,11 @@ START_TEST(detector)
 	ck_assert_uint_eq(f.n, 0);
 	ffindings_free(&f);
 	check_msg(t, c, unrelated, &f, &h);
+	ck_assert_uint_eq(f.n, 0);
+	ffindings_free(&f);
+	/* A contact block of any shape carries no match. */
+	learn_msg(t, c, block_learned, 1u << FCAT_HEALTH);
+	check_msg(t, c, block_other, &f, &h);
 	ck_assert_uint_eq(f.n, 0);
 	ffindings_free(&f);
 	fthr_close(t);
