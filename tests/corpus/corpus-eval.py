@@ -36,13 +36,13 @@ FLOORS = {
         ("recall all", "recall", None, 0.86),
         ("recall hard", "recall", "hard", 0.79),
         ("recall thread", "recall", "thread", 0.80),
-        ("false positives all clean outbound", "fp", None, 0.05),
+        ("false positives all clean outbound", "fp", None, 0.02),
     ],
     "locked": [
-        ("recall all", "recall", None, 0.75),
+        ("recall all", "recall", None, 0.74),
         ("recall hard", "recall", "hard", 0.51),
         ("recall thread", "recall", "thread", 0.72),
-        ("false positives all clean outbound", "fp", None, 0.13),
+        ("false positives all clean outbound", "fp", None, 0.10),
     ],
 }
 
