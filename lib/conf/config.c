@@ -44,6 +44,8 @@ static const struct centry table[] = {
 	{ "detectors.keywords.enabled", CT_BOOL, OFF(kw.enabled), 1, 0, 1, NULL },
 	{ "detectors.keywords.threshold", CT_INT, OFF(kw.threshold), 3, 1, 100, NULL },
 	{ "detectors.keywords.window", CT_INT, OFF(kw.window), 60, 5, 1000, NULL },
+	{ "detectors.keywords.self_published_public", CT_BOOL, OFF(kw.self_published_public), 0, 0, 1, NULL },
+	{ "detectors.keywords.verdicts_public", CT_BOOL, OFF(kw.verdicts_public), 0, 0, 1, NULL },
 	{ "detectors.keywords.dir", CT_STR, OFF(kw.dir), 0, 0, 0, NULL },
 	{ "detectors.marking.enabled", CT_BOOL, OFF(mark.enabled), 1, 0, 1, NULL },
 	{ "limits.max_message_size", CT_INT64, OFF(limits.max_message_size), 52428800, 1024, 2147483647LL, NULL },

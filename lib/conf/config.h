@@ -55,6 +55,9 @@ struct fconf {
 	} cpr;
 	struct {
 		int enabled, threshold, window;
+		/* judgement calls, off by default: health the person made public
+		 * herself, and a court's public verdict, are not confidential */
+		int self_published_public, verdicts_public;
 		char *dir;
 		struct fkw_dict *dict;
 	} kw;

@@ -184,6 +184,43 @@ START_TEST(duplicate_terms)
 }
 END_TEST
 
+/* IT's judgement calls: off by default (confidential), on when set. */
+START_TEST(judgement_calls)
+{
+	static const char health[] = MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Lone",
+	    "Hej Ole\r\n\r\nLone Dahl st\xc3\xa5r frem i avisen i dag: hun har f\xc3\xa5""et "
+	    "konstateret brystkr\xc3\xa6""ft og er startet i kemoterapi.\r\n");
+	static const char verdict[] = MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Dom",
+	    "Hej Ole\r\n\r\nByretten idømte i går tidligere borgmester Per Holt seks m\xc3\xa5neders "
+	    "ubetinget f\xc3\xa6ngsel for mandatsvig; han er d\xc3\xb8mt og anker.\r\n");
+	const char *rcpt = "ole@gmail.com";
+	char err[1024], *path;
+	struct fconf *on;
+	struct fpol_verdict v;
+
+	path = tu_write(tmpdir, "judge.conf",
+	    "council = { senders = [ \"*@bakkeby.dk\" ]; };\n"
+	    "detectors = { keywords = { dir = \"" WORDS_DIR "\"; self_published_public = true;\n"
+	    "  verdicts_public = true; }; };\n");
+	on = fconf_load(path, WORDS_DIR, err, sizeof(err));
+	ck_assert_msg(on != NULL, "%s", err);
+	ck_assert_int_eq(tf_eval(conf, health, strlen(health), NULL, NULL, &rcpt, 1, &v), 0);
+	ck_assert_int_ne(v.cls, FCLASS_CLEAN);
+	fpol_verdict_free(&v);
+	ck_assert_int_eq(tf_eval(on, health, strlen(health), NULL, NULL, &rcpt, 1, &v), 0);
+	ck_assert_int_eq(v.cats & (1u << FCAT_HEALTH), 0);
+	fpol_verdict_free(&v);
+	ck_assert_int_eq(tf_eval(conf, verdict, strlen(verdict), NULL, NULL, &rcpt, 1, &v), 0);
+	ck_assert_int_ne(v.cats & (1u << FCAT_CRIMINAL), 0);
+	fpol_verdict_free(&v);
+	ck_assert_int_eq(tf_eval(on, verdict, strlen(verdict), NULL, NULL, &rcpt, 1, &v), 0);
+	ck_assert_int_eq(v.cats & (1u << FCAT_CRIMINAL), 0);
+	fpol_verdict_free(&v);
+	fconf_unref(on);
+	free(path);
+}
+END_TEST
+
 static void
 setup(void)
 {
@@ -221,6 +258,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, identify, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, duplicate_terms);
+	tcase_add_test(tc, judgement_calls);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s, NULL) != EXIT_SUCCESS;
 	return failed ? 1 : 0;

@@ -13,6 +13,8 @@
 #include <strings.h>
 
 #include "analyse/signoff.h"
+#include "base/types.h"
+#include "conf/config.h"
 #include "base/text.h"
 #include "detect/keywords/engine.h"
 #include "detect/keywords/internal.h"
@@ -334,6 +336,41 @@ fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n)
 	if (fkw_engine_scan(d->hs_public, cb, n, on_marker, &m) < 0)
 		return -1;
 	return m.found;
+}
+
+/* ---- judgement calls (off unless IT turns them on) ---- */
+
+/* The person made it public herself ("står frem", "told the press"). */
+static const char *const self_published[] = {
+	" har selv fortalt ", " fortalte selv ", " har selv skrevet ", " skrev selv ",
+	" står frem ", " stod frem ", " har fortalt åbent ", " fortalt offentligt ",
+	" fortalte åbent ", " har selv delt ", " delte selv ", " went public ",
+	" has spoken openly ", " spoke openly ", " told the press ", " has written publicly ",
+	NULL
+};
+/* A court's public verdict ("byretten idømte", "the court sentenced"). */
+static const char *const public_verdict[] = {
+	" byretten ", " landsretten ", " højesteret ", " retten idømte ", " blev idømt ",
+	" dommen blev ", " the court ", " was sentenced ", " the verdict ", NULL
+};
+
+static int
+says_any(const struct scan *sc, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (memmem(sc->cb, sc->len + 2, list[i], strlen(list[i])) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+fkw_person_judged_public(const struct scan *sc, const struct fconf *c, int cat)
+{
+	if (cat == FCAT_HEALTH && c->kw.self_published_public)
+		return says_any(sc, self_published);
+	if (cat == FCAT_CRIMINAL && c->kw.verdicts_public)
+		return says_any(sc, public_verdict);
+	return 0;
 }
 
 /* Who a window is about, for --explain: never the name itself. */

@@ -656,7 +656,7 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	window_scores(sc, window, person_given, best, term, who, start);
 	for (int cat = FCAT_HEALTH; cat <= FCAT_PRIVATE; cat++) {
 		int s = best[cat - FCAT_HEALTH];
-		if (s < c->kw.threshold)
+		if (s < c->kw.threshold || fkw_person_judged_public(sc, c, cat))
 			continue;
 		if (ffindings_add(out, "keywords", (enum fcat)cat, where,
 		    s * 100 / (c->kw.threshold * 2), term[cat - FCAT_HEALTH]) < 0)

@@ -19,6 +19,8 @@ struct hit {
 	int entry;         /* index into dict, or -1 for a name pair */
 };
 
+struct fconf;
+
 struct scan {
 	const struct fkw_dict *d;
 	const char *self;  /* sender's and addressees' display names, lower-cased */
@@ -55,6 +57,9 @@ int fkw_person_group(struct scan *sc, struct fkw_tok_word first);
 int fkw_person_is(const struct scan *sc, const struct hit *h);
 /* Does the canon buffer cb[0, n) say the text is public? */
 int fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n);
+/* IT's judgement calls (detectors.keywords): health the person made public
+ * herself, a court's public verdict. 1 when cat is not to be found here. */
+int fkw_person_judged_public(const struct scan *sc, const struct fconf *c, int cat);
 /* Is the word in a row of three or more cells (';', tab, '|')? */
 int fkw_person_in_table(const struct scan *sc, struct fkw_tok_word w);
 /* The markers' words for the dictionary to build d->hs_public from (*w
