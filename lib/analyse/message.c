@@ -262,10 +262,15 @@ static void walk_message(struct walk *w, GMimeMessage *msg, int depth, int in_at
 static void
 walk_bytes(struct walk *w, const unsigned char *p, size_t n, int depth, int as_message)
 {
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer((const char *)p, n);
-	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeStream *stream;
+	GMimeParser *parser;
 	GObject *obj;
 
+	/* An empty entity holds nothing (and GMime takes no empty buffer). */
+	if (p == NULL || n == 0)
+		return;
+	stream = g_mime_stream_mem_new_with_buffer((const char *)p, n);
+	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	obj = as_message ? (GObject *)g_mime_parser_construct_message(parser, NULL) :
 	    (GObject *)g_mime_parser_construct_part(parser, NULL);
