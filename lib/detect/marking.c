@@ -288,13 +288,37 @@ scan_text(const struct fconf *c, const struct fseg *g, struct ffindings *out)
 	return rc;
 }
 
+/* "Re: Lukket punkt 8 – spørgsmål": a subject that asks about a closed
+ * item names it; it does not hold its material. */
+static const char *const asks[] = {
+	"spørgsmål", "spørger", "hvorfor", "henvendelse", "question", "?", NULL
+};
+
+static int
+asks_about(const struct fseg *g)
+{
+	struct fbuf low;
+	int hit = 0;
+
+	fbuf_init(&low, 0);
+	if (ftext_lower(&low, g->text, g->len) == 0)
+		for (size_t i = 0; asks[i] && !hit; i++)
+			hit = strstr(fbuf_str(&low), asks[i]) != NULL;
+	fbuf_free(&low);
+	return hit;
+}
+
 static int
 scan_subject(const struct fseg *g, struct ffindings *out)
 {
-	for (size_t i = 0; subject_words[i]; i++)
-		if (find_word(g->text, g->len, subject_words[i], 1, 0, g->len) >= 0)
-			return ffindings_add(out, "marking", FCAT_MARKING, FWHERE_SUBJECT, 90,
-			    "subject tag");
+	for (size_t i = 0; subject_words[i]; i++) {
+		if (find_word(g->text, g->len, subject_words[i], 1, 0, g->len) < 0)
+			continue;
+		if (strncmp(subject_words[i], "lukke", 5) == 0 && asks_about(g))
+			continue;
+		return ffindings_add(out, "marking", FCAT_MARKING, FWHERE_SUBJECT, 90,
+		    "subject tag");
+	}
 	return 0;
 }
 

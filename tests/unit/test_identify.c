@@ -128,6 +128,13 @@ static const struct {
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Borgerm\xc3\xb8""de",
 	  "Kære alle\r\n\r\nAlle er velkomne til borgerm\xc3\xb8""de. Karen Holm fra Engvej er "
 	  "tvangsindlagt med skizofreni, s\xc3\xa5 hun kommer ikke.\r\n"), 1 },
+	{ "a subject asking about a closed item is no marking",
+	  MAIL("Lene <lene@bakkeby.dk>", "Signe <sima@tv2fyn.dk>",
+	  "Re: Lukket punkt 8 i \xc3\x98konomiudvalget - sp\xc3\xb8rgsm\xc3\xa5l",
+	  "Hej Signe\r\n\r\nPunktet er lukket, s\xc3\xa5 jeg kan ikke sige noget om indholdet.\r\n"), 0 },
+	{ "a closed item's title in the subject is a marking",
+	  MAIL("Lene <lene@bakkeby.dk>", "Ole <ole@gmail.com>", "Lukket punkt 8: Salg af grund",
+	  "Hej Ole\r\n\r\nK\xc3\xb8""besummen bliver 4,2 mio. kr.\r\n"), 1 },
 	{ "a bare number label keeps the CPR number",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
 	  "Nummer 140549-0389 her.\r\n"), 1 },
