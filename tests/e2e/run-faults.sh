@@ -46,6 +46,16 @@ e2e_need_tools
 for t in redis-server mount umount "$PY"; do
     command -v "$t" >/dev/null 2>&1 || { echo "1..0 # SKIP missing tool: $t"; exit 77; }
 done
+# The full disks are tmpfs mounts: a container without the right to mount
+# cannot run this test.
+probe=$(mktemp -d /tmp/fortrolig-faults-probe.XXXXXX)
+if ! mount -t tmpfs -o size=64k fortrolig-e2e "$probe" 2>/dev/null; then
+    rmdir "$probe"
+    echo "1..0 # SKIP cannot mount a tmpfs"
+    exit 77
+fi
+umount "$probe"
+rmdir "$probe"
 
 REDIS_PID=
 e2e_before_cleanup() {
