@@ -265,7 +265,7 @@ direct() {
     e2e_send "$W/out/$1" "$SMTP_PORT" "$2" "$3" "$W/msgs/$1.eml" || rc=$?
     echo "$rc"
 }
-# the final reply line(s) of a swaks transcript with CODE
+# reply_of NAME CODE: the first reply line with CODE in a swaks transcript
 reply_of() { sed -n "s/^<\*\* *\($2[- ].*\)\$/\1/p" "$W/out/$1" | tr -d '\r' | head -n 1; }
 
 ONCE_FILE=
@@ -301,7 +301,7 @@ once() {
     [ "$n" = 1 ] || { diag "$2: $n copies in $1"; return 1; }
     ONCE_FILE=$f
 }
-# clear ID: never at the plain receiver (the outside world in clear)
+# clear_never ID...: none of them at the plain receiver (the outside world in clear)
 clear_never() {
     local id
     for id in "$@"; do
