@@ -34,7 +34,16 @@ struct fm_conn {
 	char ip[INET6_ADDRSTRLEN];    /* empty for a local (non-socket) client */
 	char helo[256];
 	struct fm_msg *msg;
+	unsigned long noreply;        /* SMFIP_NR_* the MTA agreed to */
+	enum fort_stat deferred;      /* a failure in a step without a reply */
 };
+
+/* The steps that need no answer (headers, end of headers, body): each
+ * answer is a write and, on loopback, the MTA's wakeup, paid per header.
+ * A failure in them is answered at end of message instead. */
+#define FM_NOREPLY (SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define FM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT | \
+	SMFIF_QUARANTINE)
 
 /* libmilter has no user pointer for the filter itself: set once before
  * smfi_main() and only read afterwards (the counters it points to are
@@ -95,13 +104,46 @@ phase(enum fort_stat st)
 	return st == FORT_OK ? SMFIS_CONTINUE : tempfail_for(st);
 }
 
+/* A step the MTA expects no answer to: its failure waits for end of message. */
 static sfsistat
-fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+quiet(SMFICTX *ctx, unsigned long step, enum fort_stat st)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	if (c == NULL || !(c->noreply & step))
+		return phase(st);
+	if (st != FORT_OK && c->deferred == FORT_OK)
+		c->deferred = st;
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+fm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+    unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+    unsigned long *pf3)
 {
 	struct fm_conn *c = calloc(1, sizeof(*c));
 
-	(void)host;
+	(void)f2;
+	(void)f3;
 	if (c == NULL)
+		return SMFIS_REJECT;
+	c->noreply = f1 & FM_NOREPLY;
+	smfi_setpriv(ctx, c);
+	*pf0 = f0 & FM_ACTIONS;
+	*pf1 = c->noreply;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+	struct fm_conn *c = conn_of(ctx);
+
+	(void)host;
+	if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL)
 		return internal();
 	if (addr && addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)addr)->sin_addr, c->ip, sizeof(c->ip));
@@ -153,6 +195,7 @@ fm_envfrom(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return internal();
 	end_message(c);
+	c->deferred = FORT_OK;
 	fstrlcpy(c->auth, auth ? auth : "", sizeof(c->auth));
 	cl = (struct fort_client){ c->ip, c->helo, c->auth, FORT_LEARN_AUTO };
 	if ((m = calloc(1, sizeof(*m))) == NULL)
@@ -190,9 +233,9 @@ fm_header(SMFICTX *ctx, char *name, char *value)
 	struct fm_msg *m = msg_of(ctx);
 
 	if (m == NULL)
-		return internal();
+		return quiet(ctx, SMFIP_NR_HDR, FORT_INTERNAL);
 	fm_mimehdrs_note(&m->mime, name);
-	return phase(fort_header(m->fm, name, value));
+	return quiet(ctx, SMFIP_NR_HDR, fort_header(m->fm, name, value));
 }
 
 static sfsistat
@@ -200,7 +243,7 @@ fm_eoh(SMFICTX *ctx)
 {
 	struct fm_msg *m = msg_of(ctx);
 
-	return m ? phase(fort_eoh(m->fm)) : internal();
+	return quiet(ctx, SMFIP_NR_EOH, m ? fort_eoh(m->fm) : FORT_INTERNAL);
 }
 
 static sfsistat
@@ -208,7 +251,7 @@ fm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct fm_msg *m = msg_of(ctx);
 
-	return m ? phase(fort_body(m->fm, chunk, len)) : internal();
+	return quiet(ctx, SMFIP_NR_BODY, m ? fort_body(m->fm, chunk, len) : FORT_INTERNAL);
 }
 
 /* Deletes client-supplied X-Fortrolig* headers, last occurrence first. */
@@ -311,6 +354,12 @@ fm_eom(SMFICTX *ctx)
 		return internal();
 	flog_setqid(&m->log, smfi_getsymval(ctx, "i"));
 	fort_msg_qid(m->fm, smfi_getsymval(ctx, "i"));
+	if (conn_of(ctx)->deferred != FORT_OK) {
+		flog(&m->log, LOG_ERR, "message could not be taken in (%s): tempfail",
+		    fort_stat_name(conn_of(ctx)->deferred));
+		smfi_setreply(ctx, "451", "4.7.1", "Message could not be analysed; try again later");
+		return tempfail_for(conn_of(ctx)->deferred);
+	}
 	if (strip_headers(ctx, m) < 0) {
 		flog(&m->log, LOG_ERR, "cannot remove client X-Fortrolig headers: tempfail");
 		return internal();
@@ -340,8 +389,10 @@ fm_abort(SMFICTX *ctx)
 {
 	struct fm_conn *c = conn_of(ctx);
 
-	if (c)
+	if (c) {
 		end_message(c);
+		c->deferred = FORT_OK;
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -364,8 +415,7 @@ fm_register(const struct fm_filter *f)
 	static struct smfiDesc desc = {
 		.xxfi_name = "fortrolig",
 		.xxfi_version = SMFI_VERSION,
-		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT |
-		    SMFIF_QUARANTINE,
+		.xxfi_flags = FM_ACTIONS,
 		.xxfi_connect = fm_connect,
 		.xxfi_helo = fm_helo,
 		.xxfi_envfrom = fm_envfrom,
@@ -376,6 +426,7 @@ fm_register(const struct fm_filter *f)
 		.xxfi_eom = fm_eom,
 		.xxfi_abort = fm_abort,
 		.xxfi_close = fm_close,
+		.xxfi_negotiate = fm_negotiate,
 	};
 
 	fm_ctx = f;

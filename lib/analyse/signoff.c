@@ -50,7 +50,12 @@ static const char *const disclaimer_phrases[] = {
 	"intended solely for", "intended recipient", "if you have received this",
 	"received this e-mail in error", "received this email in error",
 	"received this message in error", "please notify the sender",
-	"please delete", "strictly prohibited", NULL
+	"please delete", "strictly prohibited",
+	/* Secure-mail and privacy footers of public bodies. */
+	"send ikke fortrolige", "send ikke følsomme", "brug i stedet digital post",
+	"brug i stedet sikker post", "hvordan vi behandler dine personoplysninger",
+	"hvordan vi behandler personoplysninger", "do not send confidential",
+	"do not send sensitive", "how we process your personal data", NULL
 };
 /* Words that open a disclaimer paragraph on their own. */
 static const char *const disclaimer_heads[] = {

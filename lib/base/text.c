@@ -117,9 +117,16 @@ ftext_lower(struct fbuf *out, const char *s, size_t len)
 
 	while (i < len) {
 		if ((unsigned char)s[i] < 0x80) {
-			if (fbuf_addc(out, (char)tolower((unsigned char)s[i])) < 0)
+			/* A run of ASCII at once, lower-cased in place. */
+			size_t run = i, at = out->len;
+			while (run < len && (unsigned char)s[run] < 0x80)
+				run++;
+			if (fbuf_add(out, s + i, run - i) < 0)
 				return -1;
-			i++;
+			for (size_t k = at; k < out->len; k++)
+				if (out->data[k] >= 'A' && out->data[k] <= 'Z')
+					out->data[k] += 'a' - 'A';
+			i = run;
 			continue;
 		}
 		if (put_cp(out, ftext_lower_cp(ftext_utf8_next(s, len, &i))) < 0)
@@ -234,7 +241,9 @@ ftext_next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *wl)
 
 	while (i < len) {
 		size_t at = i;
-		uint32_t cp = ftext_utf8_next(s, len, &i);
+		unsigned char b = (unsigned char)s[i];
+		/* ASCII without decoding: most of any Danish text. */
+		uint32_t cp = b < 0x80 ? (i++, b) : ftext_utf8_next(s, len, &i);
 		if (ftext_is_letter(cp)) {
 			if (!in) {
 				start = at;

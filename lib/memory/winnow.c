@@ -14,6 +14,8 @@
 #define SIG_MAX_LINES 10    /* lines after a closing greeting that may be a signature */
 #define SIG_MAX_WORDS 8     /* a signature line is short */
 #define GREET_MAX_WORDS 5
+#define COUNT_MAX (SIG_MAX_WORDS > GREET_MAX_WORDS ? SIG_MAX_WORDS : GREET_MAX_WORDS)
+#define CONTACT_MAX_WORDS 12   /* a line of a contact block */
 
 static const char *const greet_open[] = {
 	"hej", "kære", "dear", "hi", "hello", "goddag", "hejsa", "halløj", "davs", NULL
@@ -43,20 +45,30 @@ static const char *const discl_b[] = {
 
 struct clean {
 	struct fbuf para;       /* the current paragraph, lower-cased */
+	struct fbuf low;        /* the current line, lower-cased (reused) */
 	struct fbuf *out;
 	int sig;                /* 0 no, 1 after a closing greeting (blank lines), 2 in the block */
 	int sig_lines;
 	int err;
 };
 
+/* The words of s, counted up to max (enough to tell a short line). */
 static size_t
-count_words(const char *s, size_t len)
+words_upto(const char *s, size_t len, size_t max)
 {
 	size_t pos = 0, ws, wl, n = 0;
 
-	while (ftext_next_word(s, len, &pos, &ws, &wl))
+	while (n < max && ftext_next_word(s, len, &pos, &ws, &wl))
 		n++;
 	return n;
+}
+
+/* The words of a line, counted up to one past the longest line any rule
+ * looks for (a signature or greeting line is short). */
+static size_t
+count_words(const char *s, size_t len)
+{
+	return words_upto(s, len, COUNT_MAX + 1);
 }
 
 /* s starts with phrase, followed by the end or a non-letter. */
@@ -125,14 +137,66 @@ opener_line(const char *s, size_t len)
 	return 0;
 }
 
+static const char *const contact_words[] = {
+	"tlf", "telefon", "phone", "mobil", "kontortid", "åbningstid", "telefontid", "cvr",
+	"ean", "www.", "http", NULL
+};
+
+/* A line of a contact block: an address, a phone number, opening hours. */
+static int
+contact_line(const char *s, size_t n)
+{
+	size_t digits = 0;
+	char line[256];
+
+	for (size_t i = 0; i < n; i++)
+		digits += s[i] >= '0' && s[i] <= '9';
+	if (digits >= 6 || memchr(s, '@', n))
+		return 1;
+	if (n >= sizeof(line))
+		return 0;
+	memcpy(line, s, n);
+	line[n] = '\0';
+	return contains_any(line, contact_words);
+}
+
+/* The paragraph's trailing block of short lines with two or more contact
+ * lines: a signature of any shape (no closing greeting needed), which two
+ * unrelated mails from one office share. Returns where it starts. */
+static size_t
+contact_block(const char *p, size_t len)
+{
+	size_t end = len, contacts = 0, cut = len;
+
+	for (int lines = 0; end > 0 && lines < SIG_MAX_LINES; lines++) {
+		size_t b = end - (p[end - 1] == '\n');
+		size_t a = b;
+		while (a > 0 && p[a - 1] != '\n')
+			a--;
+		int contact = b > a && contact_line(p + a, b - a);
+		/* A contact line may run longer than a name or title line. */
+		if (b == a || words_upto(p + a, b - a, 2 * CONTACT_MAX_WORDS + 1) >
+		    (contact ? 2 * CONTACT_MAX_WORDS : CONTACT_MAX_WORDS))
+			break;
+		contacts += contact;
+		if (contacts >= 2)
+			cut = a;
+		end = a;
+	}
+	return cut;
+}
+
 static void
 flush_para(struct clean *c)
 {
+	size_t keep;
+
 	if (c->para.len == 0)
 		return;
-	if (!(contains_any(fbuf_str(&c->para), discl_a) &&
+	keep = contact_block(c->para.data, c->para.len);
+	if (keep > 0 && !(contains_any(fbuf_str(&c->para), discl_a) &&
 	    contains_any(fbuf_str(&c->para), discl_b))) {
-		if (fbuf_add(c->out, c->para.data, c->para.len) < 0 || fbuf_addc(c->out, '\n') < 0)
+		if (fbuf_add(c->out, c->para.data, keep) < 0 || fbuf_addc(c->out, '\n') < 0)
 			c->err = 1;
 	}
 	fbuf_reset(&c->para);
@@ -169,7 +233,7 @@ drop_line(struct clean *c, const char *s, size_t len)
 static void
 clean_line(struct clean *c, const char *s, size_t len)
 {
-	struct fbuf low;
+	struct fbuf *low = &c->low;
 	size_t a = 0, b;
 
 	/* Quote markers and blanks in front; blanks and CR behind. */
@@ -180,18 +244,17 @@ clean_line(struct clean *c, const char *s, size_t len)
 		b--;
 	if (len >= 3 && memcmp(s, "-- ", 3) == 0 && b - a == 2)
 		b = a + 3;    /* keep the signature delimiter recognisable */
-	fbuf_init(&low, 0);
-	if (ftext_lower(&low, s + a, b - a) < 0) {
+	fbuf_reset(low);
+	if (ftext_lower(low, s + a, b - a) < 0) {
 		c->err = 1;
-	} else if (low.len == 0) {
+	} else if (low->len == 0) {
 		if (c->sig == 2)
 			c->sig = 0;
 		flush_para(c);
-	} else if (!drop_line(c, fbuf_str(&low), low.len)) {
-		if (fbuf_add(&c->para, low.data, low.len) < 0 || fbuf_addc(&c->para, '\n') < 0)
+	} else if (!drop_line(c, fbuf_str(low), low->len)) {
+		if (fbuf_add(&c->para, low->data, low->len) < 0 || fbuf_addc(&c->para, '\n') < 0)
 			c->err = 1;
 	}
-	fbuf_free(&low);
 }
 
 int
@@ -202,6 +265,7 @@ fwin_clean(const char *text, size_t len, struct fbuf *out)
 
 	memset(&c, 0, sizeof(c));
 	fbuf_init(&c.para, 0);
+	fbuf_init(&c.low, 0);
 	c.out = out;
 	while (i < len && !c.err) {
 		const char *nl = memchr(text + i, '\n', len - i);
@@ -211,6 +275,7 @@ fwin_clean(const char *text, size_t len, struct fbuf *out)
 	}
 	flush_para(&c);
 	fbuf_free(&c.para);
+	fbuf_free(&c.low);
 	return c.err ? -1 : 0;
 }
 
@@ -292,6 +357,21 @@ winnow(const uint64_t *g, size_t n, struct ffps *out)
 	return 0;
 }
 
+/* s is fwin_normalise's output: words with one blank between them. */
+static int
+next_normal_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *wl)
+{
+	const char *sp;
+
+	if (*pos >= len)
+		return 0;
+	*ws = *pos;
+	sp = memchr(s + *pos, ' ', len - *pos);
+	*wl = sp ? (size_t)(sp - (s + *pos)) : len - *pos;
+	*pos += *wl + 1;
+	return *wl > 0;
+}
+
 static int
 grams(const char *s, size_t len, struct ffps *out)
 {
@@ -299,7 +379,7 @@ grams(const char *s, size_t len, struct ffps *out)
 	uint64_t *wh = NULL, *g = NULL;
 	int rc = 0;
 
-	while (ftext_next_word(s, len, &pos, &ws, &wl)) {
+	while (next_normal_word(s, len, &pos, &ws, &wl)) {
 		if (nw == cap) {
 			uint64_t *p = realloc(wh, (cap = cap ? cap * 2 : 256) * sizeof(*p));
 			if (p == NULL) {

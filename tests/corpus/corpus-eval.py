@@ -33,16 +33,16 @@ FLOORS = {
     # The development corpus (issue 14's targets: locked recall >= 97%, hard >= 85%,
     # thread >= 95%, false positives <= 2%). These floors guard what is reached.
     "tune": [
-        ("recall all", "recall", None, 0.84),
-        ("recall hard", "recall", "hard", 0.71),
-        ("recall thread", "recall", "thread", 0.78),
-        ("false positives all clean outbound", "fp", None, 0.04),
+        ("recall all", "recall", None, 0.86),
+        ("recall hard", "recall", "hard", 0.79),
+        ("recall thread", "recall", "thread", 0.80),
+        ("false positives all clean outbound", "fp", None, 0.02),
     ],
     "locked": [
         ("recall all", "recall", None, 0.74),
         ("recall hard", "recall", "hard", 0.51),
-        ("recall thread", "recall", "thread", 0.71),
-        ("false positives all clean outbound", "fp", None, 0.13),
+        ("recall thread", "recall", "thread", 0.72),
+        ("false positives all clean outbound", "fp", None, 0.10),
     ],
 }
 

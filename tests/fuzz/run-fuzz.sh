@@ -1,14 +1,28 @@
 #!/bin/sh
 # Runs each libFuzzer harness briefly (FUZZ_SECONDS each, default 12) under
 # ASan+UBSan, seeded from the corpus: whole messages for fuzz_msg, the
-# attachments inside them (and a few generated files) for the extractors.
+# attachments inside them (and a few generated files) for the extractors,
+# plus the kept corpora of tests/fuzz/corpus/HARNESS. FUZZ_HARNESSES picks
+# harnesses; FUZZ_WORK keeps the grown corpora there (a long campaign).
 set -u
 : "${FUZZDIR:?set FUZZDIR to the directory with the fuzz binaries}"
 : "${CORPUS:?set CORPUS to the corpus directory}"
 secs=${FUZZ_SECONDS:-12}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/msg" "$tmp/zip" "$tmp/pdf" "$tmp/text" "$tmp/cfb" "$tmp/archive" "$tmp/art"
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$tmp/msg" "$tmp/zip" "$tmp/pdf" "$tmp/text" "$tmp/cfb" "$tmp/archive" "$tmp/art" \
+    "$tmp/addr" "$tmp/conf"
+# Seeds for the address and configuration parsers.
+i=0
+for a in 'anne@bakkeby.dk' '<Anne@Bakkeby.DK.>' '"x@bakkeby.dk y"@evil.example' \
+    '<@relay.example:jens@bakkeby.dk>' 'jens@xn--bkkeby-cua.dk' 'jens@bækkeby.dk' '<>' \
+    '"jens x"@bakkeby.dk' 'a.b-c+d@sub.bakkeby.dk' '<jens@[127.0.0.1]>'; do
+	i=$((i + 1))
+	printf '%s' "$a" >"$tmp/addr/s$i"
+done
+cp "$here/../../contrib/fortrolig.conf.example" "$tmp/conf/example" 2>/dev/null
+for f in "$here"/../miltertest/conf/*.conf; do [ -f "$f" ] && cp "$f" "$tmp/conf/"; done
 [ -d "$CORPUS" ] && cp "$CORPUS"/*.eml "$tmp/msg/" 2>/dev/null
 python3 - "$CORPUS" "$tmp" <<'PY'
 import email, glob, io, os, sys, zipfile
@@ -46,15 +60,24 @@ with tarfile.open(fileobj=tb, mode="w:gz") as t:
     ti = tarfile.TarInfo("notat.txt"); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
 open(os.path.join(tmp, "archive", "gen-tgz"), "wb").write(tb.getvalue())
 PY
+for h in msg zip pdf text cfb archive addr conf; do
+	[ -d "$here/corpus/$h" ] && cp "$here/corpus/$h/"* "$tmp/$h/" 2>/dev/null
+done
+work=${FUZZ_WORK:-$tmp}
 pass=0 fail=0 i=0
-for h in msg zip pdf text cfb archive; do
+for h in ${FUZZ_HARNESSES:-msg zip pdf text cfb archive addr conf}; do
 	i=$((i + 1))
 	bin="$FUZZDIR/fuzz_$h"
+	if [ "$work" != "$tmp" ]; then
+		mkdir -p "$work/$h" && cp "$tmp/$h/"* "$work/$h/" 2>/dev/null
+	fi
 	if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	    LSAN_OPTIONS=suppressions="$here/lsan.supp" \
 	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
-	    -artifact_prefix="$tmp/art/$h-" "$tmp/$h" >"$tmp/$h.log" 2>&1; then
-		echo "ok $i - fuzz_$h ($(grep -c . "$tmp/$h.log") log lines, $(ls "$tmp/$h" | wc -l) inputs)"
+	    -artifact_prefix="$tmp/art/$h-" "$work/$h" >"$tmp/$h.log" 2>&1; then
+		echo "ok $i - fuzz_$h ($(grep -c '^#[0-9]' "$tmp/$h.log") progress lines, $(ls "$work/$h" | wc -l) inputs," \
+		    "$(grep -o 'Done [0-9]* runs in [0-9]* second' "$tmp/$h.log" | tail -n1))"
 		pass=$((pass + 1))
 	else
 		echo "not ok $i - fuzz_$h"

@@ -96,6 +96,38 @@ static const struct {
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Demens",
 	  "Hej Ole\r\n\r\nMange \xc3\xa6ldre kan ikke finde hjem, og ventelisten til en plads "
 	  "p\xc3\xa5 plejehjem er lang. Det skal vi tale om i udvalget.\r\n"), 0 },
+	{ "an age band is a group",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Budget",
+	  "Hej Ole\r\n\r\nAntallet af 0-5-\xc3\xa5rige falder, og de 6-16-\xc3\xa5rige med behov for "
+	  "specialundervisning koster merudgifter.\r\n"), 0 },
+	{ "an age with a role is one person",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Sag",
+	  "Hej Ole\r\n\r\nEn 34-\xc3\xa5rig mand fra S\xc3\xb8""by er sigtet for vold mod sin "
+	  "nabo.\r\n"), 1 },
+	{ "a word of a host name is no word of the text",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Boligst\xc3\xb8tte",
+	  "Hej Ole\r\n\r\nDu s\xc3\xb8ger boligst\xc3\xb8tte p\xc3\xa5 borger.dk, og kommunen "
+	  "kan give indskudsl\xc3\xa5n.\r\n"), 0 },
+	{ "a role word heading a table column is no person",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Tal",
+	  "Hej Ole\r\n\r\nKategori;Indbrud;Vold;Spiritusk\xc3\xb8rsel;Sigtede\r\n"
+	  "2025;263;88;41;71\r\n"), 0 },
+	{ "a street and a date: the writer's own move",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Flytning",
+	  "Hej Ole\r\n\r\nNu er skilsmissen endelig p\xc3\xa5 plads, s\xc3\xa5 jeg flytter ind p\xc3\xa5 "
+	  "Havnegade 1. oktober. Har du en trailer?\r\n"), 0 },
+	{ "an anonymised typical case is nobody",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Oplaeg",
+	  "Hej Ole\r\n\r\nEt typisk forl\xc3\xb8""b kunne v\xc3\xa6re en kvinde p\xc3\xa5 45 med "
+	  "depression og misbrug p\xc3\xa5 sygedagpenge. Eksemplet er anonymiseret.\r\n"), 0 },
+	{ "a titled speaker in an invitation is in a public role",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Borgerm\xc3\xb8""de",
+	  "Kære alle\r\n\r\nAlle er velkomne til borgerm\xc3\xb8""de om psykiatri. Overl\xc3\xa6ge "
+	  "Karen Holm fort\xc3\xa6ller om behandling af depression og skizofreni.\r\n"), 0 },
+	{ "a named citizen in an invitation still counts",
+	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Borgerm\xc3\xb8""de",
+	  "Kære alle\r\n\r\nAlle er velkomne til borgerm\xc3\xb8""de. Karen Holm fra Engvej er "
+	  "tvangsindlagt med skizofreni, s\xc3\xa5 hun kommer ikke.\r\n"), 1 },
 	{ "a bare number label keeps the CPR number",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
 	  "Nummer 140549-0389 her.\r\n"), 1 },

@@ -196,7 +196,10 @@ END_TEST
 #define SIG "\r\nMed venlig hilsen\r\n\r\nKasper Lind\r\nByggesagsbehandler\r\n" \
 	"Byg, Plan og Miljoe\r\nBakkeby Kommune\r\nRaadhustorvet 1, 7190 Bakkeby\r\n" \
 	"Tlf. 72 14 36 12\r\n\r\nDenne e-mail kan indeholde fortrolige oplysninger. Er du " \
-	"ikke den rette modtager, bedes du give besked til afsenderen og slette e-mailen.\r\n"
+	"ikke den rette modtager, bedes du give besked til afsenderen og slette e-mailen.\r\n" \
+	"\r\nSikker post: Send ikke fortrolige eller foelsomme personoplysninger til Bakkeby " \
+	"Kommune med almindelig e-mail. Brug i stedet Digital Post via borger.dk. Laes om, " \
+	"hvordan vi behandler dine personoplysninger, paa bakkeby.dk/persondata.\r\n"
 #define MSG(id, extra, subject, body) \
 	"From: Kasper Lind <kali@bakkeby.dk>\r\nTo: Anne <anne@bakkeby.dk>\r\n" \
 	"Subject: " subject "\r\nMessage-ID: <" id ">\r\n" extra \
@@ -218,6 +221,19 @@ static const char reply[] = MSG("reply-4@gmail.com",
     "Ny sag", "Tak, jeg ringer.\r\n");
 static const char unrelated[] = MSG("reply-5@gmail.com",
     "In-Reply-To: <other-2@bakkeby.dk>\r\n", "SV: Vejbump", "Tak, jeg ringer.\r\n");
+
+/* A housing association's contact block, with no closing line before it. */
+#define BLOCK "\r\nBoligselskabet Soebo - Afdeling 12 Kaerhaven\r\nKaerhaven 2, 5790 Bakkeby\r\n" \
+	"Kontortid: mandag-fredag kl. 9-12, torsdag ogsaa kl. 15-17\r\n" \
+	"Telefon 62 22 33 44 - kontor@soebo.dk - www.soebo.dk\r\n" \
+	"Akut skade uden for kontortid: ring til vagtordningen paa 70 20 30 40\r\n"
+static const char block_learned[] = MSG("soebo-1@soebo.dk", "", "Beboer i nr. 14",
+    "Kaere Anne\r\n\r\nElna Hviid i nr. 14 er blevet meget glemsom, har to gange glemt "
+    "komfuret taendt og kan ikke altid kende naboerne, og vi kan ikke faa fat i soennen.\r\n"
+    BLOCK);
+static const char block_other[] = MSG("soebo-2@soebo.dk", "", "Sommerfest",
+    "Kaere Anne\r\n\r\nVi holder sommerfest i gaarden loerdag den 20. juni og vil gerne "
+    "have dig med. Der er grill og musik.\r\n" BLOCK);
 
 static void
 check_msg(struct fthr *t, const struct fconf *c, const char *raw, struct ffindings *f,
@@ -276,11 +292,17 @@ START_TEST(detector)
 	ck_assert(has(&f, FCAT_THREAD, FWHERE_BODY));
 	ck_assert_int_ge(h.v[0].hits, c->thread.min_hits);
 	ffindings_free(&f);
-	/* Same signature, greeting and disclaimer, other content: nothing. */
+	/* Same signature, greeting, disclaimer and privacy footer, other
+	 * content: nothing. */
 	check_msg(t, c, other_same_sig, &f, &h);
 	ck_assert_uint_eq(f.n, 0);
 	ffindings_free(&f);
 	check_msg(t, c, unrelated, &f, &h);
+	ck_assert_uint_eq(f.n, 0);
+	ffindings_free(&f);
+	/* A contact block of any shape carries no match. */
+	learn_msg(t, c, block_learned, 1u << FCAT_HEALTH);
+	check_msg(t, c, block_other, &f, &h);
 	ck_assert_uint_eq(f.n, 0);
 	ffindings_free(&f);
 	fthr_close(t);

@@ -8,7 +8,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyse/signoff.h"
 #include "base/text.h"
@@ -105,13 +107,37 @@ static const char *const street[] = {
 	"road", "street", NULL
 };
 
+static const char *const months[] = {
+	"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+	"oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+	"sep", "okt", "nov", "dec", NULL
+};
+
+/* "Havnegade 1. oktober": the number is a date, not a house number. */
+static int
+date_after(const struct scan *sc, size_t d)
+{
+	while (d < sc->len && sc->orig[d] >= '0' && sc->orig[d] <= '9')
+		d++;
+	if (d + 2 >= sc->len || sc->orig[d] != '.' || sc->orig[d + 1] != ' ')
+		return 0;
+	for (size_t i = 0; months[i]; i++) {
+		size_t n = strlen(months[i]);
+		if (d + 2 + n <= sc->len && strncasecmp(sc->orig + d + 2, months[i], n) == 0 &&
+		    (d + 2 + n == sc->len || !isalpha((unsigned char)sc->orig[d + 2 + n]) ||
+		    n > 3))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 address(struct scan *sc, struct fkw_tok_word a)
 {
 	size_t end = a.s - 1 + a.len;
 
 	if (end + 1 >= sc->len || sc->orig[end] != ' ' || sc->orig[end + 1] < '1' ||
-	    sc->orig[end + 1] > '9')
+	    sc->orig[end + 1] > '9' || date_after(sc, end + 1))
 		return 0;
 	for (size_t i = 0; street[i]; i++) {
 		size_t n = strlen(street[i]);
@@ -151,6 +177,49 @@ static const char *const quantifiers[] = {
 
 static const char *const of[] = { "af", "of", NULL };
 
+/* "borger.dk", "www.politi.dk", "x@sundhed.dk": a word of a host name is
+ * no word of the text. */
+static const char *const tlds[] = {
+	"dk", "com", "org", "net", "eu", "gov", "nu", "se", "no", "de", "uk", "info", "io", NULL
+};
+
+static int
+in_hostname(const struct scan *sc, struct fkw_tok_word w)
+{
+	size_t a = w.s - 1, e = a + w.len;   /* orig indices of the word */
+
+	if ((a > 0 && (sc->orig[a - 1] == '@' || sc->orig[a - 1] == '/')) ||
+	    (a >= 4 && memcmp(sc->orig + a - 4, "www.", 4) == 0))
+		return 1;
+	if (e + 2 >= sc->len || sc->orig[e] != '.')
+		return 0;
+	for (size_t i = 0; tlds[i]; i++) {
+		size_t n = strlen(tlds[i]);
+		if (e + 1 + n <= sc->len && strncasecmp(sc->orig + e + 1, tlds[i], n) == 0 &&
+		    (e + 1 + n == sc->len || !isalnum((unsigned char)sc->orig[e + 1 + n])))
+			return 1;
+	}
+	return 0;
+}
+
+int
+fkw_person_in_table(const struct scan *sc, struct fkw_tok_word w)
+{
+	size_t a = w.s - 1, b = a;
+	int cells = 0;
+
+	/* A role word in a row of cells ("År;Indbrud;Vold;Sigtede") is a
+	 * column heading, not a person; a name there still is one. */
+	/* At most 400 bytes each way: a text without line breaks stays linear. */
+	while (a > 0 && sc->orig[a - 1] != '\n' && w.s - 1 - a < 400)
+		a--;
+	while (b < sc->len && sc->orig[b] != '\n' && b - (w.s - 1) < 400)
+		b++;
+	for (size_t i = a; i < b; i++)
+		cells += sc->orig[i] == ';' || sc->orig[i] == '\t' || sc->orig[i] == '|';
+	return cells >= 3;
+}
+
 int
 fkw_person_group(struct scan *sc, struct fkw_tok_word first)
 {
@@ -164,6 +233,13 @@ fkw_person_group(struct scan *sc, struct fkw_tok_word first)
 	if (first.len >= 4 && p > 0 &&
 	    ((sc->orig[p - 1] >= '0' && sc->orig[p - 1] <= '9') || sc->orig[p - 1] == '%'))
 		return 1;
+	/* "0-5-årige", "18-24-årige": an age band (a plural after a number and
+	 * a hyphen); "en 34-årig" stays one person. */
+	if (p > 1 && sc->orig[p - 1] == '-' && sc->orig[p - 2] >= '0' && sc->orig[p - 2] <= '9' &&
+	    sc->cb[first.s + first.len - 1] == 'e')
+		return 1;
+	if (in_hostname(sc, first))
+		return 1;
 	prev = fkw_tok_prev(&sc->tk, first);
 	if (word_in(sc, prev, of))     /* "antallet af sigtede", "number of patients" */
 		prev = fkw_tok_prev(&sc->tk, prev);
@@ -171,14 +247,29 @@ fkw_person_group(struct scan *sc, struct fkw_tok_word first)
 }
 
 /* In a text that says it is public (a press release, an invitation, an
- * op-ed, a newsletter) "borgeren", "en 34-årig mand" or "hun" speak of
- * someone in general or of nobody the writer may not name; a name, an
- * address or a CPR number still count. */
+ * op-ed, a newsletter) or made up (an anonymised or typical case)
+ * "borgeren", "en 34-årig mand" or "hun" speak of someone in general or of
+ * nobody the writer may not name; a name, an address or a CPR number still
+ * count, except a name behind a title there. */
+/* A title before a name in a public text: a speaker, an author, an
+ * official in their public role ("Overlæge Karen Holm fortæller"). */
+static const char *const titles[] = {
+	"overlæge", "læge", "professor", "lektor", "forsker", "minister", "ministeren",
+	"borgmester", "borgmesteren", "rådmand", "byrådsmedlem", "direktør", "formand",
+	"formanden", "chef", "chefen", "politiinspektør", "politikommissær", "talsmand",
+	"journalist", "dr", "prof", "mayor", "councillor", "director", "chair", NULL
+};
+
 int
 fkw_person_is(const struct scan *sc, const struct hit *h)
 {
-	if (h->entry < 0)
-		return 1;
+	if (h->entry < 0) {
+		struct fkw_tok_word t;
+		if (!sc->public_text || sc->tk.nt == 0)
+			return 1;
+		t = fkw_tok_prev(&sc->tk, fkw_tok_of(&sc->tk, h->off, 0));
+		return !word_in(sc, t, titles);
+	}
 	return sc->d->e[h->entry].cat == KW_PERSON && !sc->public_text;
 }
 
@@ -186,7 +277,11 @@ static const char *const public_markers[] = {
 	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
 	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
 	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
-	" op ed ", NULL
+	" op ed ",
+	/* A made-up or anonymised case: its "kvinde på 45" is nobody. */
+	" anonymiseret ", " anonymiserede ", " anonymised ", " anonymized ",
+	" typisk forløb ", " typisk sag ", " tænkt eksempel ", " fiktivt eksempel ",
+	" typical case ", " hypothetical ", NULL
 };
 
 /* The markers without their blanks, for the dictionary's marker engine. */
@@ -289,8 +384,9 @@ sentence(const struct scan *sc, size_t p, size_t *s, size_t *e)
 /* The hit is said of the writer ("jeg er blevet opereret", "min kræft",
  * "my cancer": a first-person word at most four words before it, or
  * opening its sentence) and its
- * sentence names nobody else (no person word, no name): the member's own
- * matters, which are not confidential information about a citizen. */
+ * sentence names nobody else (no person word, no name; an address there is
+ * where the writer lives or goes): the member's own matters, which are not
+ * confidential information about a citizen. */
 static int
 about_writer(struct scan *sc, const struct hit *h)
 {
@@ -312,7 +408,7 @@ about_writer(struct scan *sc, const struct hit *h)
 	for (t = q <= e ? fkw_tok_of(&sc->tk, q, 0) : first; q <= e && t.len && t.s <= e;
 	    t = fkw_tok_next(&sc->tk, t))
 		if (fkw_set_has(sc->d->person_words, sc->cb + t.s, t.len) ||
-		    fkw_person_name(sc, t, fkw_tok_next(&sc->tk, t)))
+		    (fkw_person_name(sc, t, fkw_tok_next(&sc->tk, t)) && !address(sc, t)))
 			return 0;
 	return 1;
 }

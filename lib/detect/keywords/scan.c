@@ -191,7 +191,8 @@ check_raw(struct scan *sc, size_t from)
 		struct fkw_tok_word t, first;
 		int ok = holds(sc, e, sc->r[i].at, hint, &t, &first);
 		hint = t.k;
-		if (!ok || fkw_person_group(sc, first))
+		if (!ok || fkw_person_group(sc, first) ||
+		    (e->cat == KW_PERSON && fkw_person_in_table(sc, first)))
 			continue;
 		if (sc->tk.nt) {
 			idx = t.k;
@@ -560,7 +561,8 @@ on_person(size_t at, size_t entry, void *arg)
 	struct fkw_tok_word t, first;
 	size_t idx;
 
-	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first) || fkw_person_group(sc, first))
+	if (!holds(sc, e, sc->base + at, pw->hint, &t, &first) || fkw_person_group(sc, first) ||
+	    fkw_person_in_table(sc, first))
 		return 0;
 	pw->hint = t.k;
 	idx = t.k - e->anchor;

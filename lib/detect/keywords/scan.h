@@ -55,6 +55,8 @@ int fkw_person_group(struct scan *sc, struct fkw_tok_word first);
 int fkw_person_is(const struct scan *sc, const struct hit *h);
 /* Does the canon buffer cb[0, n) say the text is public? */
 int fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n);
+/* Is the word in a row of three or more cells (';', tab, '|')? */
+int fkw_person_in_table(const struct scan *sc, struct fkw_tok_word w);
 /* The markers' words for the dictionary to build d->hs_public from (*w
  * points into static strings; the caller frees the two arrays). */
 int fkw_person_marker_words(const char ***w, size_t **len, size_t *n);
