@@ -339,15 +339,18 @@ remember(struct fort_msg *m, const struct fmsg *msg)
 	struct fthr_supply sup;
 	char from[FADDR_MAX];
 
-	if (thr == NULL || v->store_error || v->cls == FCLASS_CLEAN || v->cats == 0 ||
-	    !may_learn(m))
+	if (thr == NULL || v->cls == FCLASS_CLEAN || v->cats == 0 || !may_learn(m))
 		return;
 	/* A member's mail that did not leave cannot be replied to; remembered,
 	 * it would catch her corrected copy (the findings she removed). */
 	if (m->member && (v->outcome == FPOL_REJECT || v->outcome == FPOL_TEMPFAIL))
 		return;
-	if (fthr_learn(thr, m->c, msg, v->cats, m->member ? NULL : supply(m, msg, &sup, from),
-	    v->store_reason, sizeof(v->store_reason)) == 0) {
+	/* A store that could not answer the lookup is not asked again (a second
+	 * timeout), but the mail is not learnt either: an inbound one let
+	 * through unlearnt would let the member's trimmed reply out in clear. */
+	if (!v->store_error && fthr_learn(thr, m->c, msg, v->cats,
+	    m->member ? NULL : supply(m, msg, &sup, from), v->store_reason,
+	    sizeof(v->store_reason)) == 0) {
 		v->learned = 1;
 		return;
 	}

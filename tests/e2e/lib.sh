@@ -28,6 +28,8 @@
 #   e2e_queue_empty DIR / e2e_wait_queue_empty DIR [secs] / e2e_pf_log DIR
 #   e2e_wait_grep FILE ERE [secs] [fromline]
 #   e2e_find_msg DIR STRING [secs]      print the dumped message file containing STRING
+#   e2e_mount_tmpfs DIR SIZE [OPTS]     a small tmpfs at DIR (a full disk on demand),
+#                                       unmounted in e2e_cleanup / e2e_umount_all
 #   e2e_body FILE / e2e_headers FILE    split a message (CRLF -> LF) at the first blank line
 
 # ------------------------------------------------------------------ TAP
@@ -78,6 +80,7 @@ E2E_TMP=${E2E_TMP:-}
 E2E_PIDS=()          # "name:pid" of every plain process we started
 E2E_PF_DIRS=()       # config dirs of every Postfix instance we started
 E2E_PORTS=()         # ports handed out by e2e_free_port
+E2E_MOUNTS=()        # tmpfs mount points of e2e_mount_tmpfs
 E2E_VERBOSE=${E2E_VERBOSE:-0}
 
 e2e_log() { [ "$E2E_VERBOSE" = 1 ] && printf '# %s\n' "$*" >&2; return 0; }
@@ -164,6 +167,8 @@ e2e_cleanup() {
     done
     E2E_PIDS=()
     E2E_PF_DIRS=()
+    # after the processes that had files open on them, before rm -rf
+    e2e_umount_all
     if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
         if [ "${E2E_KEEP:-0}" = 1 ] || { [ "$rc" != 0 ] && [ "${E2E_KEEP_ON_FAIL:-0}" = 1 ]; }; then
             e2e_note "kept $E2E_TMP"
@@ -172,6 +177,27 @@ e2e_cleanup() {
         fi
     fi
     exit "$rc"
+}
+
+# ---------------------------------------------------------------- mounts
+
+# e2e_mount_tmpfs DIR SIZE [OPTS]: mount a tmpfs of SIZE (e.g. 256k) at DIR
+# (created if missing), with extra mount options OPTS (e.g. uid=,mode=).
+e2e_mount_tmpfs() {
+    local dir=$1 size=$2 opts=${3:-}
+    mkdir -p "$dir"
+    mount -t tmpfs -o "size=$size${opts:+,$opts}" fortrolig-e2e "$dir" || return 1
+    E2E_MOUNTS+=("$dir")
+}
+
+# e2e_umount_all: unmount every tmpfs of e2e_mount_tmpfs (lazily when busy).
+e2e_umount_all() {
+    local d
+    for d in "${E2E_MOUNTS[@]+"${E2E_MOUNTS[@]}"}"; do
+        umount "$d" 2>/dev/null || umount -l "$d" 2>/dev/null ||
+            e2e_note "cannot unmount $d"
+    done
+    E2E_MOUNTS=()
 }
 
 # ---------------------------------------------------------------- ports

@@ -425,6 +425,47 @@ START_TEST(store_down)
 }
 END_TEST
 
+/* A store that cannot answer the lookup cannot learn either: a citizen's
+ * confidential mail to a member is tempfailed (her server retries it), not
+ * passed unlearnt; with on_error = "ignore" it passes, logged as not learnt. */
+START_TEST(store_down_inbound)
+{
+	static const char inbound[] = "From: Jens <jens@gmail.com>\r\nTo: Anne <anne@bakkeby.dk>\r\n"
+	    "Subject: Min sag\r\nMessage-ID: <inb-6@gmail.com>\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+	    "Hej Anne\r\n\r\nMit cpr-nr. er 140549-0389. Kan du hjaelpe mig med sagen?\r\n";
+	const char *rcpt[] = { "anne@bakkeby.dk" };
+	char extra[512];
+	struct fconf *c;
+	struct fort_lib *l;
+	struct fpol_verdict v;
+
+	snprintf(extra, sizeof(extra), "store = { backend = \"redis\"; key_file = \"%s/ki-%d\";"
+	    " on_error = \"%s\"; redis = { port = %d; retries = 0; prefix = \"in%d:\"; }; };\n",
+	    tmpdir, (int)getpid(), _i ? "ignore" : "tempfail", redis_port, _i);
+	c = conf(extra);
+	l = tf_lib(c, 1);
+	kill(redis_pid, SIGSTOP);
+	ck_assert_int_eq(tf_run(l, FORT_LEARN_ALL, inbound, strlen(inbound), "jens@gmail.com",
+	    NULL, rcpt, 1, &v), 0);
+	kill(redis_pid, SIGCONT);
+	ck_assert(v.store_error && v.learn_error && !v.learned);
+	ck_assert_int_eq(v.outcome, _i ? FPOL_DELIVER : FPOL_TEMPFAIL);
+	if (!_i)
+		ck_assert_int_eq(v.fail, FORT_STORE);
+	fpol_verdict_free(&v);
+	/* Back again: the retried mail is learnt and passes. */
+	ck_assert_int_eq(tf_run(l, FORT_LEARN_ALL, inbound, strlen(inbound), "jens@gmail.com",
+	    NULL, rcpt, 1, &v), 0);
+	ck_assert_msg(!v.store_error && !v.learn_error, "store: %s", v.store_reason);
+	ck_assert(v.learned);
+	ck_assert_int_eq(v.outcome, FPOL_DELIVER);
+	fpol_verdict_free(&v);
+	fort_lib_close(l);
+	fconf_unref(c);
+}
+END_TEST
+
 /* Store settings are validated like every other setting. */
 START_TEST(store_config)
 {
@@ -468,6 +509,7 @@ thread_suite(void)
 	tcase_add_loop_test(tc, detector, 0, 2);
 	tcase_add_test(tc, key_file);
 	tcase_add_test(tc, store_down);
+	tcase_add_loop_test(tc, store_down_inbound, 0, 2);
 	tcase_add_test(tc, store_config);
 	suite_add_tcase(s, tc);
 	return s;
