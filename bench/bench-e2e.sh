@@ -37,16 +37,16 @@
 #
 # Results on the 2-core build machine (shared), see README.md "Speed":
 # RESULTS-BEGIN
-# bench-e2e: 2026-12-05, 20 sessions, 2 cores, Postfix 3.7.11
+# bench-e2e: 2026-12-06, 20 sessions, 2 cores, Postfix 3.7.11
 # | round | mail | msgs | delivered msg/s | milter CPU ms/msg | peak RSS MB | CPU vs minimal | msg/s vs minimal | client CPU |
 # |---|---|---|---|---|---|---|---|---|
-# | none | reply-clean | 1000 | 262.0 | - | - | - | - | 16% |
-# | minimal | reply-clean | 1000 | 157.7 | 0.54 | 2.4 | - | - | 10% |
-# | fortrolig | reply-clean | 1000 | 95.0 | 4.74 | 30.5 | 8.8x | 0.60 | 7% |
-# | conf-internal | reply-conf | 1000 | 43.3 | 8.14 | 32.1 | 15.1x | 0.27 | 3% |
-# | conf-smime | reply-conf | 1000 | 44.6 | 8.54 | 33.0 | 15.8x | 0.28 | 3% |
-# | minimal-2mb | pdf-2mb | 60 | 13.9 | 3.00 | 2.4 | - | - | 76% |
-# | fortrolig-2mb | pdf-2mb | 60 | 5.5 | 113.50 | 59.7 | 37.8x | 0.40 | 25% |
+# | none | reply-clean | 1000 | 550.3 | - | - | - | - | 22% |
+# | minimal | reply-clean | 1000 | 364.9 | 0.25 | 2.3 | - | - | 13% |
+# | fortrolig | reply-clean | 1000 | 275.8 | 1.49 | 35.4 | 6.0x | 0.76 | 11% |
+# | conf-internal | reply-conf | 1000 | 174.7 | 2.37 | 35.2 | 9.5x | 0.48 | 8% |
+# | conf-smime | reply-conf | 1000 | 171.7 | 2.73 | 36.3 | 10.9x | 0.47 | 8% |
+# | minimal-2mb | pdf-2mb | 60 | 34.2 | 1.83 | 2.6 | - | - | 57% |
+# | fortrolig-2mb | pdf-2mb | 60 | 23.7 | 14.50 | 72.7 | 7.9x | 0.69 | 41% |
 # RESULTS-END
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
