@@ -107,9 +107,9 @@ fextract_sniff(const char *ctype, const char *fname, const unsigned char *p, siz
 	return FEXTRACT_KIND_NONE;
 }
 
-/* An OLE compound file is legacy Office (not read) unless it holds the
- * streams of an encrypted OOXML package (MS-OFFCRYPTO). Stream names are
- * UTF-16LE in the directory sectors. */
+/* An OLE compound file is legacy Office (read by extract/cfb.c) unless it
+ * holds the streams of an encrypted OOXML package (MS-OFFCRYPTO). Stream
+ * names are UTF-16LE in the directory sectors. */
 void
 fextract_cfb(const unsigned char *p, size_t n, struct fextract_result *r)
 {
@@ -122,6 +122,8 @@ fextract_cfb(const unsigned char *p, size_t n, struct fextract_result *r)
 	}
 	if (memmem(p, n, u16, sizeof(u16)) != NULL)
 		fextract_set(r, FEXTRACT_ENCRYPTED, "encrypted office document");
+	else
+		fextract_cfb_text(p, n, r);
 }
 
 void

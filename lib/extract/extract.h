@@ -79,6 +79,8 @@ void fextract_zip(const unsigned char *p, size_t n, const struct fextract_limits
     struct fextract_result *r);
 void fextract_pdf(const unsigned char *p, size_t n, const struct fextract_limits *l, struct fextract_result *r);
 void fextract_cfb(const unsigned char *p, size_t n, struct fextract_result *r);
+/* The text of a legacy .doc/.xls/.ppt (extract/cfb.c); incomplete when not read. */
+void fextract_cfb_text(const unsigned char *p, size_t n, struct fextract_result *r);
 void fextract_archive(const unsigned char *p, size_t n, const struct fextract_limits *l, int depth,
     struct fextract_result *r);
 

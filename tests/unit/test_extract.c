@@ -470,6 +470,96 @@ START_TEST(t_cfb_encrypted)
 }
 END_TEST
 
+static void
+le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* A minimal compound file (512-byte sectors): FAT in sector 0, the
+ * directory in 1, one stream "WordDocument" of len bytes from sector 2. */
+static size_t
+make_doc(unsigned char *f, size_t cap, const unsigned char *data, size_t len)
+{
+	size_t nsec = (len + 511) / 512, total = 512 * (3 + nsec);
+	static const char root[] = "Root Entry", word[] = "WordDocument";
+
+	ck_assert_uint_le(total, cap);
+	memset(f, 0, total);
+	memcpy(f, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+	f[0x18] = 0x3e;
+	f[0x1a] = 3;
+	f[0x1c] = 0xfe;
+	f[0x1d] = 0xff;
+	f[0x1e] = 9;
+	f[0x20] = 6;
+	le32(f + 0x2c, 1);
+	le32(f + 0x30, 1);
+	le32(f + 0x38, 4096);
+	le32(f + 0x3c, 0xfffffffe);
+	le32(f + 0x44, 0xfffffffe);
+	for (int i = 0; i < 109; i++)
+		le32(f + 0x4c + 4 * i, i == 0 ? 0 : 0xffffffff);
+	for (size_t i = 0; i < 128; i++)         /* the FAT */
+		le32(f + 512 + 4 * i, 0xffffffff);
+	le32(f + 512, 0xfffffffd);
+	le32(f + 512 + 4, 0xfffffffe);
+	for (size_t i = 0; i < nsec; i++)
+		le32(f + 512 + 4 * (2 + i), i + 1 < nsec ? (uint32_t)(3 + i) : 0xfffffffe);
+	for (size_t i = 0; root[i]; i++)          /* the directory */
+		f[1024 + 2 * i] = (unsigned char)root[i];
+	f[1024 + 0x40] = sizeof(root) * 2;
+	f[1024 + 0x42] = 5;
+	le32(f + 1024 + 0x74, 0xfffffffe);
+	for (size_t i = 0; word[i]; i++)
+		f[1152 + 2 * i] = (unsigned char)word[i];
+	f[1152 + 0x40] = sizeof(word) * 2;
+	f[1152 + 0x42] = 2;
+	le32(f + 1152 + 0x74, 2);
+	le32(f + 1152 + 0x78, (uint32_t)len);
+	memcpy(f + 1536, data, len);
+	return total;
+}
+
+/* A legacy .doc: its text, 8-bit and UTF-16, read in stream order. */
+START_TEST(t_cfb_doc)
+{
+	static unsigned char f[16384], data[5000];
+	static const char *u16 = "Diagnose: depression";
+	struct fbuf in;
+	struct fextract_result r;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 7 + 1) & 0x1f;   /* binary noise */
+	/* cp1252: "fået" has 0xe5; put across a sector boundary (512 + 1536). */
+	memcpy(data + 500, "Borgerens CPR-nr. er 140549-0389, og hun har f\xe5""et svar.", 56);
+	for (size_t i = 0; u16[i]; i++) {
+		data[3000 + 2 * i] = (unsigned char)u16[i];
+		data[3001 + 2 * i] = 0;
+	}
+	n = make_doc(f, sizeof(f), data, sizeof(data));
+	fbuf_init(&in, 0);
+	fbuf_add(&in, f, n);
+	run(FEXTRACT_KIND_CFB, &in, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "CPR-nr. er 140549-0389, og hun har f\xc3\xa5""et"));
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "Diagnose: depression"));
+	fextract_result_free(&r);
+	/* A FAT that points past the file: not read, so incomplete. */
+	le32(f + 512 + 4 * 3, 5000);
+	fbuf_reset(&in);
+	fbuf_add(&in, f, n);
+	run(FEXTRACT_KIND_CFB, &in, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_BROKEN);
+	fextract_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
 START_TEST(t_limits)
 {
 	char *zeros = calloc(1, 4u << 20);
@@ -621,6 +711,7 @@ suite(void)
 	tcase_add_test(tc, t_pdf_encrypted);
 	tcase_add_test(tc, t_zip_members_and_encryption);
 	tcase_add_test(tc, t_cfb_encrypted);
+	tcase_add_test(tc, t_cfb_doc);
 	tcase_add_test(tc, t_archives);
 	tcase_add_test(tc, t_limits);
 	tcase_add_test(tc, t_sandbox);
