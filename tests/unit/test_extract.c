@@ -524,6 +524,45 @@ make_doc(unsigned char *f, size_t cap, const unsigned char *data, size_t len)
 	return total;
 }
 
+/* A small .xls: its Workbook stream (under the 4096-byte cutoff) lives in
+ * the mini stream: 64-byte mini sectors chained by the mini FAT. */
+START_TEST(t_cfb_mini)
+{
+	static unsigned char f[8192], data[600];
+	static const char wb[] = "Workbook";
+	struct fbuf in;
+	struct fextract_result r;
+	size_t n;
+
+	memset(data, 1, sizeof(data));
+	memcpy(data + 40, "Sigtet for vold: Ole Berg, CPR 140549-0389", 42);
+	/* Sector 2 holds the mini stream, sector 3 the mini FAT. */
+	n = make_doc(f, sizeof(f), data, sizeof(data));
+	/* The Root Entry holds the mini stream; the stream is "Workbook". */
+	le32(f + 1024 + 0x74, 2);
+	le32(f + 1024 + 0x78, 256);
+	memset(f + 1152, 0, 64);
+	for (size_t i = 0; wb[i]; i++)
+		f[1152 + 2 * i] = (unsigned char)wb[i];
+	f[1152 + 0x40] = sizeof(wb) * 2;
+	le32(f + 1152 + 0x74, 0);                 /* mini sector 0 */
+	le32(f + 1152 + 0x78, 200);
+	/* Mini FAT in sector 3: mini sectors 0 -> 1 -> 2 -> 3 -> end. */
+	le32(f + 0x3c, 3);
+	le32(f + 0x40, 1);
+	le32(f + 512 + 4 * 3, 0xfffffffe);
+	for (int i = 0; i < 128; i++)
+		le32(f + 2048 + 4 * i, i < 3 ? (uint32_t)(i + 1) : i == 3 ? 0xfffffffe : 0xffffffff);
+	fbuf_init(&in, 0);
+	fbuf_add(&in, f, n);
+	run(FEXTRACT_KIND_CFB, &in, &lim, &r);
+	ck_assert_int_eq(r.status, FEXTRACT_OK);
+	ck_assert_ptr_nonnull(strstr(fbuf_str(&r.text), "Sigtet for vold: Ole Berg, CPR 140549-0389"));
+	fextract_result_free(&r);
+	fbuf_free(&in);
+}
+END_TEST
+
 /* A legacy .doc: its text, 8-bit and UTF-16, read in stream order. */
 START_TEST(t_cfb_doc)
 {
@@ -712,6 +751,7 @@ suite(void)
 	tcase_add_test(tc, t_zip_members_and_encryption);
 	tcase_add_test(tc, t_cfb_encrypted);
 	tcase_add_test(tc, t_cfb_doc);
+	tcase_add_test(tc, t_cfb_mini);
 	tcase_add_test(tc, t_archives);
 	tcase_add_test(tc, t_limits);
 	tcase_add_test(tc, t_sandbox);
