@@ -33,10 +33,10 @@ FLOORS = {
     # The development corpus (issue 14's targets: locked recall >= 97%, hard >= 85%,
     # thread >= 95%, false positives <= 2%). These floors guard what is reached.
     "tune": [
-        ("recall all", "recall", None, 0.86),
-        ("recall hard", "recall", "hard", 0.79),
-        ("recall thread", "recall", "thread", 0.80),
-        ("false positives all clean outbound", "fp", None, 0.02),
+        ("recall all", "recall", None, 0.89),
+        ("recall hard", "recall", "hard", 0.80),
+        ("recall thread", "recall", "thread", 0.85),
+        ("false positives all clean outbound", "fp", None, 0.01),
     ],
     "locked": [
         ("recall all", "recall", None, 0.74),
