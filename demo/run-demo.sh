@@ -156,7 +156,8 @@ SAMPLES=(
     "sensitivity.eml|jonas.kragh@bakkeby.dk|frni@naesby.dk|Only header Sensitivity: Company-Confidential"
     "reply-quoted.eml|anne.holm@bakkeby.dk|peter.kjaer71@gmail.com|Reply quoting a confidential caseworker mail"
     "citizen.eml|karina.thomsen@hotmail.dk|anne.holm@bakkeby.dk|A citizen writes to a member: learned"
-    "reply-trimmed.eml|anne.holm@bakkeby.dk|karina.thomsen@hotmail.dk|Reply to it, quote trimmed: no keyword left"
+    "reply-trimmed.eml|anne.holm@bakkeby.dk|karina.thomsen@hotmail.dk|Reply to her, quote trimmed: to the data subject only"
+    "reply-trimmed.eml|anne.holm@bakkeby.dk|lb@bakkebyposten.dk|The same trimmed reply, to a journalist"
 )
 # the row whose delivered copy is decrypted below: the recipient with a certificate
 SMIME_ROW=0
