@@ -2,8 +2,9 @@
 """smtpload: the SMTP load of bench-e2e.sh.
 
 SESSIONS threads each open one SMTP connection to 127.0.0.1:PORT and send
-COUNT copies of one message over it, each with a Message-ID of its own, then
-quit. All sessions start together. Prints one line:
+COUNT copies of one message over it (or, with --seconds, as many as fit in
+that time), each with a Message-ID of its own, then quit. All sessions start
+together. Prints one line:
 
   sent=N failed=F elapsed=SECONDS cpu=SECONDS codes=CODE:COUNT,...
 
@@ -30,12 +31,16 @@ def split_at_message_id(data):
 
 
 def session(args, head, tail, num, barrier, result, lock):
-    sent, codes = 0, {}
+    sent, tried, codes = 0, 0, {}
     try:
         barrier.wait()
+        end = time.monotonic() + args.seconds if args.seconds else None
         with smtplib.SMTP("127.0.0.1", args.port, local_hostname="bench.client.invalid",
                           timeout=300) as s:
-            for i in range(args.count):
+            i = 0
+            while (i < args.count) if end is None else (time.monotonic() < end):
+                i += 1
+                tried += 1
                 msg = head + b"<bench-%s-%d-%d@bakkeby.dk>" % (args.tag.encode(), num, i) + tail
                 try:
                     s.sendmail(args.sender, [args.rcpt], msg)
@@ -51,6 +56,7 @@ def session(args, head, tail, num, barrier, result, lock):
         codes[type(e).__name__] = codes.get(type(e).__name__, 0) + 1
     with lock:
         result["sent"] += sent
+        result["tried"] += tried
         for k, v in codes.items():
             result["codes"][k] = result["codes"].get(k, 0) + v
 
@@ -64,11 +70,12 @@ def main():
     p.add_argument("--rcpt", required=True)
     p.add_argument("--file", required=True)
     p.add_argument("--tag", default="x")
+    p.add_argument("--seconds", type=float, default=0, help="send for this long instead")
     args = p.parse_args()
     with open(args.file, "rb") as f:
         head, tail = split_at_message_id(f.read())
     barrier = threading.Barrier(args.sessions + 1)
-    result, lock = {"sent": 0, "codes": {}}, threading.Lock()
+    result, lock = {"sent": 0, "tried": 0, "codes": {}}, threading.Lock()
     threads = [threading.Thread(target=session,
                                 args=(args, head, tail, n, barrier, result, lock))
                for n in range(args.sessions)]
@@ -80,7 +87,7 @@ def main():
         t.join()
     c1, t1 = os.times(), time.monotonic()
     cpu = (c1.user - c0.user) + (c1.system - c0.system)
-    total = args.sessions * args.count
+    total = result["tried"] if args.seconds else args.sessions * args.count
     codes = ",".join("%s:%d" % kv for kv in sorted(result["codes"].items(), key=str))
     print("sent=%d failed=%d elapsed=%.3f cpu=%.3f codes=%s"
           % (result["sent"], total - result["sent"], t1 - t0, cpu, codes or "-"))
