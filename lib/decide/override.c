@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -105,11 +106,7 @@ without_tag(const char *subj, size_t at, size_t len)
 		b++;
 	if ((out = malloc(n + 2)) == NULL)
 		return NULL;
-	memcpy(out, subj, a);
-	out[a] = '\0';
-	if (a > 0 && b < n)
-		strcat(out, " ");
-	strcat(out, subj + b);
+	snprintf(out, n + 2, "%.*s%s%s", (int)a, subj, a > 0 && b < n ? " " : "", subj + b);
 	return out;
 }
 
