@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "memory/mac.h"
+#include "memory/siphash.h"
 #include "memory/thread.h"
 
 struct fthr {
@@ -13,6 +14,8 @@ struct fthr {
 	struct fstore *store;
 	uint8_t key[32];
 	struct fmac mac;           /* HMAC with the key schedule done once */
+	struct fsip fp;            /* SipHash key of fingerprints, derived from key */
+	int64_t legacy_until;      /* till then, also HMAC fingerprints (older stores) */
 };
 
 /* The keys one learnt message stores, all with the same value, in one

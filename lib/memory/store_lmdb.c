@@ -179,6 +179,22 @@ fail:
 	return lerr(err, errlen, "purge", rc);
 }
 
+static int
+lmdb_any(struct fstore *s, char *err, size_t errlen)
+{
+	MDB_txn *txn;
+	MDB_stat st;
+	int rc;
+
+	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return lerr(err, errlen, "stat", rc);
+	rc = mdb_stat(txn, s->dbi, &st);
+	mdb_txn_abort(txn);
+	if (rc != 0)
+		return lerr(err, errlen, "stat", rc);
+	return st.ms_entries > 0;
+}
+
 const struct fstore_ops fstore_lmdb_ops = {
-	"lmdb", lmdb_open, lmdb_put, lmdb_get, lmdb_purge, lmdb_close,
+	"lmdb", lmdb_open, lmdb_put, lmdb_get, lmdb_purge, lmdb_close, lmdb_any,
 };

@@ -270,6 +270,32 @@ redis_purge(struct fstore *s, int64_t now, int max, char *err, size_t errlen)
 	return 0;
 }
 
+/* DBSIZE counts every key of the database, ours or not: a database shared
+ * with others looks non-empty, which only costs the older keys' lookups. */
+static int
+redis_any(struct fstore *s, char *err, size_t errlen)
+{
+	redisReply *r;
+	int rc = -1;
+
+	pthread_mutex_lock(&s->mu);
+	if (ensure(s, err, errlen) == 0) {
+		if ((r = redisCommand(s->rc, "DBSIZE")) == NULL) {
+			rerr(err, errlen, "DBSIZE", s->rc->errstr);
+			drop(s);
+		} else {
+			if (r->type == REDIS_REPLY_INTEGER)
+				rc = r->integer > 0;
+			else
+				rerr(err, errlen, "DBSIZE", r->type == REDIS_REPLY_ERROR ? r->str :
+				    "unexpected reply");
+			freeReplyObject(r);
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
 const struct fstore_ops fstore_redis_ops = {
-	"redis", redis_open, redis_put, redis_get, redis_purge, redis_close,
+	"redis", redis_open, redis_put, redis_get, redis_purge, redis_close, redis_any,
 };

@@ -23,7 +23,63 @@
 
 #define PURGE_PER_LEARN 256
 #define MAX_REFS 64
+#define FORMAT_FPS_SIPHASH 2         /* the store format with SipHash fingerprints */
+#define FORMAT_KEEP (100LL * 365 * 86400)
 
+static const char format_name[] = "fingerprint format";
+
+/* The format record says since when fingerprints are SipHash keys. A store
+ * that already held entries without it was written by an older fortrolig
+ * with HMAC fingerprints: those are looked up too until the last of them
+ * has expired (ttl_days), so no remembered mail is forgotten by an upgrade.
+ * A store that cannot answer now is treated as older, and not written. */
+static void
+format_check(struct fthr *t, const struct fconf *c)
+{
+	uint8_t key[1][FSTORE_KEYLEN];
+	struct fthr_val v;
+	int found = 0, any;
+	int64_t now = (int64_t)time(NULL);
+	char err[256];
+
+	t->legacy_until = now + (int64_t)c->store.ttl_days * 86400;
+	if (fthr_keyed(t, 'V', format_name, sizeof(format_name) - 1, key[0]) < 0 ||
+	    t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])key, 1, &v, &found,
+	    err, sizeof(err)) < 0)
+		return;
+	if (found && v.cats == FORMAT_FPS_SIPHASH) {
+		t->legacy_until = 0;
+		for (int i = 0; i < FTHR_IDLEN; i++)
+			t->legacy_until = t->legacy_until << 8 | v.id[i];
+		return;
+	}
+	if ((any = t->ops->any(t->store, err, sizeof(err))) < 0)
+		return;
+	if (any == 0)
+		t->legacy_until = 0;
+	memset(&v, 0, sizeof(v));
+	for (int i = 0; i < FTHR_IDLEN; i++)
+		v.id[i] = (uint8_t)((uint64_t)t->legacy_until >> (56 - 8 * i));
+	v.cats = FORMAT_FPS_SIPHASH;
+	v.learned = now;
+	v.expires = now + FORMAT_KEEP;
+	(void)t->ops->put(t->store, (const uint8_t (*)[FSTORE_KEYLEN])key, 1, &v, err, sizeof(err));
+}
+
+/* The fingerprints' SipHash key: HMAC(key, 'K' || label), so the one secret
+ * of the key file keys both and a stolen store reveals neither. */
+static int
+fp_key(struct fthr *t)
+{
+	static const char label[] = "siphash-2-4-128 fingerprints";
+	uint8_t k[FSIP_KEYLEN];
+
+	if (fthr_keyed(t, 'K', label, sizeof(label) - 1, k) < 0)
+		return -1;
+	fsip_init(&t->fp, k);
+	OPENSSL_cleanse(k, sizeof(k));
+	return 0;
+}
 
 struct fthr *
 fthr_open(const struct fconf *c, char *err, size_t errlen)
@@ -45,11 +101,12 @@ fthr_open(const struct fconf *c, char *err, size_t errlen)
 		free(t);
 		return NULL;
 	}
-	if (fmac_init(&t->mac, t->key, sizeof(t->key)) < 0) {
+	if (fmac_init(&t->mac, t->key, sizeof(t->key)) < 0 || fp_key(t) < 0) {
 		snprintf(err, errlen, "cannot set up HMAC-SHA256");
 		fthr_close(t);
 		return NULL;
 	}
+	format_check(t, c);
 	return t;
 }
 
@@ -172,13 +229,20 @@ fthr_keyed(const struct fthr *t, char tag, const void *data, size_t len,
 	return rc;
 }
 
-/* n keys for the fingerprints of f. */
+/* n keys for the fingerprints of f: SipHash, or the HMAC of older stores. */
 static int
-keyed_fps(const struct fthr *t, const struct ffps *f, uint8_t (*keys)[FSTORE_KEYLEN])
+keyed_fps(const struct fthr *t, const struct ffps *f, uint8_t (*keys)[FSTORE_KEYLEN],
+    int legacy)
 {
-	void *w = fmac_work();
+	void *w;
 	int rc = 0;
 
+	if (!legacy) {
+		for (size_t i = 0; i < f->n; i++)
+			fsip_sum(&t->fp, &f->v[i].h, sizeof(f->v[i].h), keys[i]);
+		return 0;
+	}
+	w = fmac_work();
 	for (size_t i = 0; rc == 0 && i < f->n; i++)
 		rc = fmac_sum(&t->mac, w, 'f', &f->v[i].h, sizeof(f->v[i].h), keys[i], FSTORE_KEYLEN);
 	fmac_work_free(w);
@@ -380,7 +444,8 @@ check_segment(struct fthr *t, const struct fconf *c, const struct fseg *s,
 	struct ffps f = { 0 };
 	uint8_t (*keys)[FSTORE_KEYLEN] = NULL;
 	struct fthr_val *vals = NULL;
-	int *found = NULL, rc = -1;
+	int *found = NULL, rc = -1, legacy;
+	size_t nk;
 
 	if (fwin_fingerprints(s->text, s->len, &f) < 0)
 		goto oom;
@@ -388,19 +453,27 @@ check_segment(struct fthr *t, const struct fconf *c, const struct fseg *s,
 		rc = 0;
 		goto out;
 	}
-	keys = calloc(f.n, FSTORE_KEYLEN);
-	vals = calloc(f.n, sizeof(*vals));
-	found = calloc(f.n, sizeof(*found));
+	legacy = (int64_t)time(NULL) < t->legacy_until;
+	nk = legacy ? 2 * f.n : f.n;
+	keys = calloc(nk, FSTORE_KEYLEN);
+	vals = calloc(nk, sizeof(*vals));
+	found = calloc(nk, sizeof(*found));
 	if (keys == NULL || vals == NULL || found == NULL)
 		goto oom;
-	if (keyed_fps(t, &f, keys) < 0) {
+	if (keyed_fps(t, &f, keys, 0) < 0 || (legacy && keyed_fps(t, &f, keys + f.n, 1) < 0)) {
 		snprintf(err, errlen, "HMAC failed");
 		goto out;
 	}
-	if (t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])keys, f.n, vals, found,
+	if (t->ops->get(t->store, (const uint8_t (*)[FSTORE_KEYLEN])keys, nk, vals, found,
 	    err, errlen) < 0)
 		goto out;
 	rc = 0;
+	for (size_t i = 0; legacy && i < f.n; i++) {
+		if (!found[i] && found[f.n + i]) {
+			found[i] = 1;
+			vals[i] = vals[f.n + i];
+		}
+	}
 	trace_segment(hits, &f, found, vals);
 	for (size_t i = 0; i < f.n; i++) {
 		int n;
@@ -467,7 +540,7 @@ learn_text(struct fthr *t, const struct fconf *c, const struct fmsg *m, struct f
 			if ((k = fthr_keys_grow(kv, f.n)) == NULL) {
 				snprintf(err, errlen, "out of memory");
 				r = -1;
-			} else if (keyed_fps(t, &f, k) < 0) {
+			} else if (keyed_fps(t, &f, k, 0) < 0) {
 				snprintf(err, errlen, "HMAC failed");
 				r = -1;
 			} else {

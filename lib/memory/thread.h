@@ -1,6 +1,7 @@
 /* thread: the thread memory. It remembers confidential mail as keyed
- * hashes only (HMAC-SHA256 of the normalised Message-ID, and of winnowed
- * content fingerprints) and recognises replies to it and quotes of it.
+ * hashes only (HMAC-SHA256 of the normalised Message-ID, SipHash-2-4-128
+ * of winnowed content fingerprints under a key derived from the same
+ * secret) and recognises replies to it and quotes of it.
  * One store interface (fstore_ops), two backends: LMDB and Redis. */
 #ifndef FORTROLIG_FTHREAD_H
 #define FORTROLIG_FTHREAD_H
@@ -14,7 +15,7 @@
 #include "analyse/message.h"
 #include "base/types.h"
 
-#define FSTORE_KEYLEN 16        /* stored key: HMAC-SHA256 truncated to 128 bits */
+#define FSTORE_KEYLEN 16        /* stored key: HMAC-SHA256 truncated, or SipHash-128 */
 #define FTHR_IDLEN 8            /* entry id: prefix of the Message-ID's HMAC */
 #define FTHR_VALLEN 28
 
@@ -41,6 +42,8 @@ struct fstore_ops {
 	/* Removes up to max expired entries; returns how many, or -1. */
 	int (*purge)(struct fstore *s, int64_t now, int max, char *err, size_t errlen);
 	void (*close)(struct fstore *s);
+	/* 1 when the store holds any entry, 0 when empty, or -1. */
+	int (*any)(struct fstore *s, char *err, size_t errlen);
 };
 
 extern const struct fstore_ops fstore_lmdb_ops;

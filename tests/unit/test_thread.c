@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -25,7 +26,9 @@
 #include "conf/config.h"
 #include "analyse/message.h"
 #include "decide/decide.h"
+#include "memory/internal.h"
 #include "memory/mac.h"
+#include "memory/siphash.h"
 #include "memory/thread.h"
 #include "memory/winnow.h"
 #include "tfort.h"
@@ -393,6 +396,117 @@ START_TEST(mac_equals_hmac)
 }
 END_TEST
 
+/* SipHash-2-4-128 equals OpenSSL's SIPHASH MAC (16-byte output), and the
+ * published vector for the empty message under the key 00..0f. */
+START_TEST(siphash_equals_openssl)
+{
+	static const uint8_t empty[16] = { 0xa3, 0x81, 0x7f, 0x04, 0xba, 0x25, 0xa8, 0xe6,
+	    0x6d, 0xf6, 0x72, 0x14, 0xc7, 0x55, 0x02, 0x93 };
+	uint8_t key[16], data[80], got[16], want[16];
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "SIPHASH", NULL);
+	struct fsip s;
+
+	ck_assert_ptr_nonnull(mac);
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)i;
+	fsip_init(&s, key);
+	fsip_sum(&s, NULL, 0, got);
+	ck_assert_mem_eq(got, empty, sizeof(got));
+	for (size_t len = 0; len < sizeof(data); len++) {
+		EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+		size_t size = 16, wl = 0;
+		OSSL_PARAM p[] = { OSSL_PARAM_size_t(OSSL_MAC_PARAM_SIZE, &size), OSSL_PARAM_END };
+		for (size_t i = 0; i < len; i++)
+			data[i] = (uint8_t)(i * 31 + len);
+		key[len % 16] ^= (uint8_t)len;
+		ck_assert_ptr_nonnull(ctx);
+		ck_assert_int_eq(EVP_MAC_init(ctx, key, sizeof(key), p), 1);
+		ck_assert_int_eq(EVP_MAC_update(ctx, data, len), 1);
+		ck_assert_int_eq(EVP_MAC_final(ctx, want, &wl, sizeof(want)), 1);
+		ck_assert_uint_eq(wl, 16);
+		fsip_init(&s, key);
+		fsip_sum(&s, data, len, got);
+		ck_assert_mem_eq(got, want, sizeof(got));
+		EVP_MAC_CTX_free(ctx);
+	}
+	EVP_MAC_free(mac);
+}
+END_TEST
+
+/* What an older fortrolig stored for raw: HMAC fingerprint keys. */
+static void
+legacy_learn(const struct fstore_ops *ops, struct fstore *st, const struct fconf *c,
+    const char *raw)
+{
+	uint8_t key[32], (*keys)[FSTORE_KEYLEN];
+	struct fthr_val v = { { 9, 9, 9, 9, 9, 9, 9, 9 }, 1u << FCAT_HEALTH, 0, 0 };
+	struct fmac mac;
+	struct fmsg m;
+	char err[256];
+	void *w;
+
+	ck_assert_int_eq(fthr_key_load(c->store.key_file, key, err, sizeof(err)), 0);
+	ck_assert_int_eq(fmac_init(&mac, key, sizeof(key)), 0);
+	ck_assert_ptr_nonnull(w = fmac_work());
+	ck_assert_int_eq(fmsg_analyse(c, raw, strlen(raw), &m), 0);
+	v.learned = (int64_t)time(NULL);
+	v.expires = v.learned + 3600;
+	for (size_t i = 0; i < m.segs.n; i++) {
+		struct ffps f = { 0 };
+		if (m.segs.v[i].where != FWHERE_BODY)
+			continue;
+		ck_assert_int_eq(fwin_fingerprints(m.segs.v[i].text, m.segs.v[i].len, &f), 0);
+		ck_assert_ptr_nonnull(keys = calloc(f.n + 1, FSTORE_KEYLEN));
+		for (size_t j = 0; j < f.n; j++)
+			ck_assert_int_eq(fmac_sum(&mac, w, 'f', &f.v[j].h, sizeof(f.v[j].h), keys[j],
+			    FSTORE_KEYLEN), 0);
+		ck_assert_int_eq(ops->put(st, (const uint8_t (*)[FSTORE_KEYLEN])keys, f.n, &v, err,
+		    sizeof(err)), 0);
+		free(keys);
+		ffps_free(&f);
+	}
+	fmsg_free(&m);
+	fmac_work_free(w);
+	fmac_free(&mac);
+}
+
+/* An upgrade forgets nothing: fingerprints an older fortrolig stored as HMAC
+ * keys still match until they expire; a new store never pays for them. */
+START_TEST(format_upgrade)
+{
+	struct fconf *c = store_conf(_i), *fresh = store_conf(_i);
+	const struct fstore_ops *ops = _i ? &fstore_redis_ops : &fstore_lmdb_ops;
+	char err[512];
+	struct fstore *st = ops->open(c, err, sizeof(err));
+	struct fthr *t;
+	struct ffindings f;
+	struct fthr_hits h;
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	legacy_learn(ops, st, c, learned);
+	ops->close(st);
+	for (int round = 0; round < 2; round++) {   /* the format record, then read back */
+		ck_assert_msg((t = fthr_open(c, err, sizeof(err))) != NULL, "open: %s", err);
+		ck_assert_int_gt(t->legacy_until, (int64_t)time(NULL) + 86400);
+		check_msg(t, c, pasted, &f, &h);
+		ck_assert(has(&f, FCAT_THREAD, FWHERE_BODY));
+		ffindings_free(&f);
+		fthr_close(t);
+	}
+	/* Redis's DBSIZE counts the other tests' keys: only LMDB is empty here. */
+	ck_assert_msg((t = fthr_open(fresh, err, sizeof(err))) != NULL, "open: %s", err);
+	if (_i == 0)
+		ck_assert_int_eq(t->legacy_until, 0);
+	learn_msg(t, fresh, learned, 1u << FCAT_HEALTH);
+	check_msg(t, fresh, pasted, &f, &h);
+	ck_assert(has(&f, FCAT_THREAD, FWHERE_BODY));
+	ffindings_free(&f);
+	fthr_close(t);
+	fconf_unref(c);
+	fconf_unref(fresh);
+}
+END_TEST
+
 /* A store that cannot answer: outbound member mail is tempfailed. */
 START_TEST(store_down)
 {
@@ -503,6 +617,8 @@ thread_suite(void)
 	tcase_add_test(tc, msgid_norm);
 	tcase_add_test(tc, winnow_stable);
 	tcase_add_test(tc, mac_equals_hmac);
+	tcase_add_test(tc, siphash_equals_openssl);
+	tcase_add_loop_test(tc, format_upgrade, 0, 2);
 	tcase_add_test(tc, winnow_robust);
 	tcase_add_test(tc, clean_drops_boilerplate);
 	tcase_add_loop_test(tc, store_suite, 0, 2);
