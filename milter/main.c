@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -351,6 +352,20 @@ out:
 	return rc;
 }
 
+/* A fixed mmap threshold: glibc's dynamic one rises after the first large
+ * free, and from then on every 2 MB mail's buffers were carved from the
+ * threads' arenas, which fragmented; the heap grew 18% in a 10-minute soak.
+ * Above the threshold, memory goes back to the system when freed. */
+static void
+set_malloc(struct fort_lib *lib)
+{
+	struct fconf *c = fort_lib_conf(lib);
+
+	if (c->mmap_threshold > 0 && mallopt(M_MMAP_THRESHOLD, (int)c->mmap_threshold) != 1)
+		flog(NULL, LOG_WARNING, "cannot set the malloc mmap threshold");
+	fconf_unref(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -382,6 +397,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	check_tls_map(lib);
+	set_malloc(lib);
 	rc = run(&o, lib);
 	fort_lib_close(lib);
 	return rc;

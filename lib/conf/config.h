@@ -101,6 +101,7 @@ struct fconf {
 	char *protected_subject;
 	int mixed;                 /* enum fmixed */
 	long long spill_size;      /* encrypted output past this goes to a temp file */
+	long long mmap_threshold;  /* the milter's malloc mmap threshold; 0: glibc's */
 	struct {                   /* advice mail for drop-and-notify and hold */
 		char *sendmail, *smtp, *from;
 	} advice;
