@@ -76,14 +76,8 @@ fbuf_adds(struct fbuf *b, const char *s)
 }
 
 int
-fbuf_addc(struct fbuf *b, char c)
+fbuf_addc_slow(struct fbuf *b, char c)
 {
-	/* Called per character by the text helpers: room first, in line. */
-	if (b->len + 2 <= b->cap && b->len < b->limit) {
-		b->data[b->len++] = c;
-		b->data[b->len] = '\0';
-		return 0;
-	}
 	return fbuf_add(b, &c, 1);
 }
 
