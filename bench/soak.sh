@@ -5,7 +5,7 @@
 # sessions), confidential replies to an S/MIME recipient (a quarter), the
 # hostile mail of tests/hostile/mail (a fifth; rejected or judged), and 2 MB
 # mail with a PDF (the rest). The milter's RSS (with its extractor zygote)
-# is sampled every 5 s. Passes when there was no error (no 4xx, no broken
+# is sampled every second. Passes when there was no error (no 4xx, no broken
 # session), every mail is accounted for (delivered to discard(8) as many as
 # Postfix accepted; the rest rejected with 5xx), and the last minute's mean
 # anonymous RSS (the heap) is within 10% of the second minute's; the
@@ -59,7 +59,8 @@ for ((i = 1; i <= n && nhost > 0; i++)); do
 done
 run_part big "$nbig" "$W/msgs/pdf-2mb.eml" "$OUTSIDE" & pids+=($!)
 
-# RSS of the milter and its zygote, every 5 s, until the load ends.
+# RSS of the milter and its zygote, every second until the load ends: the
+# 2 MB mails in flight make single samples jump by several MB.
 rss_kb() {  # total, anonymous (heap), file-backed (the LMDB map) in KB
     local p a=0 f=0
     for p in $(family "$MPID"); do
@@ -73,7 +74,7 @@ t0=$(date +%s)
 : >"$W/rss"
 while kill -0 "${pids[0]}" 2>/dev/null; do
     echo "$(( $(date +%s) - t0 )) $(rss_kb)" >>"$W/rss"
-    sleep 5
+    sleep 1
 done
 for p in "${pids[@]}"; do wait "$p" || true; done
 

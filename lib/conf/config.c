@@ -80,6 +80,7 @@ static const struct centry table[] = {
 	{ "mixed", CT_ENUM, OFF(mixed), FMIXED_REJECT_ALL, 0, 0, "reject-all|drop-and-notify" },
 	{ "limits.spill_size", CT_INT64, OFF(spill_size), 1048576, 0, 2147483647LL, NULL },
 	{ "limits.malloc_mmap_threshold", CT_INT64, OFF(mmap_threshold), 262144, 0, 33554432, NULL },
+	{ "limits.malloc_arenas", CT_INT, OFF(malloc_arenas), 0, 0, 1024, NULL },
 	{ "advice.sendmail", CT_STR, OFF(advice.sendmail), 0, 0, 0, "/usr/sbin/sendmail" },
 	{ "advice.smtp", CT_STR, OFF(advice.smtp), 0, 0, 0, "" },
 	{ "advice.from", CT_STR, OFF(advice.from), 0, 0, 0, "" },

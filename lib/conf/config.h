@@ -102,6 +102,7 @@ struct fconf {
 	int mixed;                 /* enum fmixed */
 	long long spill_size;      /* encrypted output past this goes to a temp file */
 	long long mmap_threshold;  /* the milter's malloc mmap threshold; 0: glibc's */
+	int malloc_arenas;         /* the milter's malloc arenas; 0: one per core */
 	struct {                   /* advice mail for drop-and-notify and hold */
 		char *sendmail, *smtp, *from;
 	} advice;
