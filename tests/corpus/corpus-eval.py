@@ -31,18 +31,19 @@ FLOORS = {
         ("thread memory hits on thread cases", "recall", "thread-cat", 0.90),
     ],
     # The development corpus (issue 14's targets: locked recall >= 97%, hard >= 85%,
-    # thread >= 95%, false positives <= 2%). These floors guard what is reached.
+    # thread >= 95%, false positives <= 2%). These floors guard what is reached;
+    # the tune floors fell when batch h (written blind) was split in.
     "tune": [
-        ("recall all", "recall", None, 0.89),
-        ("recall hard", "recall", "hard", 0.80),
-        ("recall thread", "recall", "thread", 0.85),
+        ("recall all", "recall", None, 0.85),
+        ("recall hard", "recall", "hard", 0.78),
+        ("recall thread", "recall", "thread", 0.82),
         ("false positives all clean outbound", "fp", None, 0.01),
     ],
     "locked": [
         ("recall all", "recall", None, 0.74),
-        ("recall hard", "recall", "hard", 0.51),
+        ("recall hard", "recall", "hard", 0.52),
         ("recall thread", "recall", "thread", 0.72),
-        ("false positives all clean outbound", "fp", None, 0.10),
+        ("false positives all clean outbound", "fp", None, 0.08),
     ],
 }
 

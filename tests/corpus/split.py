@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Splits the development corpus into a tuning part and a locked part.
 
-The mails were written by seven authors (batches a-g) who were briefed only with
+The mails were written by eight authors (batches a-h) who were briefed only with
 the labelling rules (LABELLING.md), never with the word lists or the code.
 A thread (inbound mail and everything that names it in learn_first, linked
 transitively) stays in one part. Each thread goes to a part by a keyed hash of
