@@ -308,13 +308,54 @@ asks_about(const struct fseg *g)
 	return hit;
 }
 
+/* "Workshop: handling confidential data", "Kursus i håndtering af fortrolige
+ * oplysninger": confidentiality as the topic (a verb or preposition before,
+ * a kind of material after) is no tag on this mail. */
+static const char *const topic_before[] = {
+	"handling", "håndtering", "behandling", "om", "about", "on", "regarding", "sharing",
+	"deling", "sende", "sender", "sending", "send", "protecting", "beskyttelse", "with",
+	"med", NULL
+};
+static const char *const topic_after[] = {
+	"data", "information", "oplysninger", "materiale", "dokumenter", "documents", "mails",
+	"e-mails", "personoplysninger", "sager", NULL
+};
+
+static int
+in_list(const char *w, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(w, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+as_topic(const struct fseg *g, int at, size_t wl)
+{
+	char before[32], after[32];
+	size_t e = (size_t)at + wl, b, n = 0;
+
+	word_before(g->text, (size_t)at, before, sizeof(before));
+	while (e < g->len && g->text[e] == ' ')
+		e++;
+	for (b = e; b < g->len && n + 1 < sizeof(after) && (isalpha((unsigned char)g->text[b]) ||
+	    g->text[b] == '-' || (unsigned char)g->text[b] >= 0x80); b++)
+		after[n++] = (char)tolower((unsigned char)g->text[b]);
+	after[n] = '\0';
+	return in_list(before, topic_before) && in_list(after, topic_after);
+}
+
 static int
 scan_subject(const struct fseg *g, struct ffindings *out)
 {
 	for (size_t i = 0; subject_words[i]; i++) {
-		if (find_word(g->text, g->len, subject_words[i], 1, 0, g->len) < 0)
+		int at = find_word(g->text, g->len, subject_words[i], 1, 0, g->len);
+		if (at < 0)
 			continue;
 		if (strncmp(subject_words[i], "lukke", 5) == 0 && asks_about(g))
+			continue;
+		if (as_topic(g, at, strlen(subject_words[i])))
 			continue;
 		return ffindings_add(out, "marking", FCAT_MARKING, FWHERE_SUBJECT, 90,
 		    "subject tag");

@@ -179,6 +179,33 @@ static const char *const quantifiers[] = {
 
 static const char *const of[] = { "af", "of", NULL };
 
+/* "en politik mod socialt bedrageri", "indsatsen mod ensomhed", "the fight
+ * against fraud": the term is what a policy is about, not what someone did
+ * or has. */
+static const char *const policy_nouns[] = {
+	"politik", "politikken", "indsats", "indsatsen", "kamp", "kampen", "bekæmpelse",
+	"bekæmpelsen", "forebyggelse", "forebyggelsen", "strategi", "strategien", "kampagne",
+	"kampagnen", "handleplan", "handlingsplan", "policy", "fight", "prevention", "campaign",
+	"strategy", NULL
+};
+static const char *const policy_preps[] = { "mod", "imod", "af", "for", "against", "of", "on", NULL };
+
+static int
+policy_object(const struct scan *sc, struct fkw_tok_word first)
+{
+	struct fkw_tok_word t = first;
+
+	/* Up to two words between ("mod socialt bedrageri", "against benefit fraud"). */
+	for (int k = 0; k < 3; k++) {
+		t = fkw_tok_prev(&sc->tk, t);
+		if (t.len == 0)
+			return 0;
+		if (word_in(sc, t, policy_preps))
+			return word_in(sc, fkw_tok_prev(&sc->tk, t), policy_nouns);
+	}
+	return 0;
+}
+
 /* "borger.dk", "www.politi.dk", "x@sundhed.dk": a word of a host name is
  * no word of the text. */
 static const char *const tlds[] = {
@@ -242,6 +269,8 @@ fkw_person_group(struct scan *sc, struct fkw_tok_word first)
 		return 1;
 	if (in_hostname(sc, first))
 		return 1;
+	if (policy_object(sc, first))
+		return 1;
 	prev = fkw_tok_prev(&sc->tk, first);
 	if (word_in(sc, prev, of))     /* "antallet af sigtede", "number of patients" */
 		prev = fkw_tok_prev(&sc->tk, prev);
@@ -267,6 +296,8 @@ fkw_person_is(const struct scan *sc, const struct hit *h)
 {
 	if (h->entry < 0) {
 		struct fkw_tok_word t;
+		if (sc->public_text == 2)
+			return 0;
 		if (!sc->public_text || sc->tk.nt == 0)
 			return 1;
 		t = fkw_tok_prev(&sc->tk, fkw_tok_of(&sc->tk, h->off, 0));
@@ -279,11 +310,21 @@ static const char *const public_markers[] = {
 	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
 	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
 	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
-	" op ed ",
+	" op ed ", " debatredaktionen ", " indlæg til ", " letter to the editor ",
 	/* A made-up or anonymised case: its "kvinde på 45" is nobody. */
 	" anonymiseret ", " anonymiserede ", " anonymised ", " anonymized ",
 	" typisk forløb ", " typisk sag ", " tænkt eksempel ", " fiktivt eksempel ",
-	" typical case ", " hypothetical ", NULL
+	" typical case ", " hypothetical ", " ikke en bestemt person ", " ingen bestemt person ",
+	" vi kan kalde hende ", " vi kan kalde ham ", " lad os kalde hende ", " lad os kalde ham ",
+	" not a real person ", " let s call her ", " let s call him ", NULL
+};
+/* Of those, the ones that say the person was made up: then a name is
+ * invented too ("vi kan kalde hende Sofie") and names nobody. */
+static const char *const invented[] = {
+	" tænkt eksempel ", " fiktivt eksempel ", " hypothetical ", " ikke en bestemt person ",
+	" ingen bestemt person ", " vi kan kalde hende ", " vi kan kalde ham ",
+	" lad os kalde hende ", " lad os kalde ham ", " not a real person ", " let s call her ",
+	" let s call him ", NULL
 };
 
 /* The markers without their blanks, for the dictionary's marker engine. */
@@ -320,8 +361,12 @@ on_marker(size_t at, size_t id, void *arg)
 	size_t l = strlen(mk);
 
 	if (at >= 1 && at - 1 <= m->n && m->n - (at - 1) >= l && memcmp(m->cb + at - 1, mk, l) == 0) {
-		m->found = 1;
-		return 1;
+		for (size_t i = 0; invented[i]; i++)
+			if (strcmp(mk, invented[i]) == 0)
+				m->found = 2;
+		if (m->found < 1)
+			m->found = 1;
+		return m->found == 2;   /* a public text may still say it is made up */
 	}
 	return 0;
 }

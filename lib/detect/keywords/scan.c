@@ -642,6 +642,8 @@ categories(struct scan *sc, const struct fconf *c, int person_given, enum fwhere
 	if ((sc->public_text = fkw_person_public_text(sc->d, sc->cb, sc->len + 2)) < 0 ||
 	    fkw_tok_build(&sc->tk) < 0 || find_signature(sc) < 0)
 		return -1;
+	if (sc->public_text < sc->public_subject)
+		sc->public_text = sc->public_subject;
 	drop_signed(sc);
 	if (!person_given && sc->own)
 		fkw_person_drop_writer(sc);
@@ -681,14 +683,22 @@ persons_anywhere(struct scan *sc, int *person)
 	sort_hits(sc);
 	if ((sc->public_text = fkw_person_public_text(sc->d, sc->cb, sc->len + 2)) < 0)
 		return -1;
+	if (sc->public_text < sc->public_subject)
+		sc->public_text = sc->public_subject;
 	return any_person(sc, person);
 }
 
 /* Findings of one segment into out (NULL: none wanted); *person (NULL: not
  * wanted) receives whether the segment names or points at a person at all.
  * cb is scratch space of at least g->len + 2 bytes. */
+struct who {
+	const char *self;   /* the sender's and addressees' names */
+	int own;            /* the member's own mail */
+	int pub;            /* its subject says it is a public text */
+};
+
 static int
-scan_segment(const struct fconf *c, const char *self, int own, const struct fseg *g,
+scan_segment(const struct fconf *c, const struct who *w, const struct fseg *g,
     int person_given, int *person, struct ffindings *out, char *cb)
 {
 	struct scan sc;
@@ -696,8 +706,9 @@ scan_segment(const struct fconf *c, const char *self, int own, const struct fseg
 
 	memset(&sc, 0, sizeof(sc));
 	sc.d = c->kw.dict;
-	sc.self = self;
-	sc.own = own && (g->where == FWHERE_BODY || g->where == FWHERE_SUBJECT);
+	sc.self = w->self;
+	sc.public_subject = g->where == FWHERE_BODY ? w->pub : 0;
+	sc.own = w->own && (g->where == FWHERE_BODY || g->where == FWHERE_SUBJECT);
 	sc.orig = g->text;
 	sc.cb = cb;
 	sc.len = g->len;
@@ -722,13 +733,13 @@ scan_segment(const struct fconf *c, const char *self, int own, const struct fseg
 
 /* Does any body segment name a person? Asked only when a subject needs it. */
 static int
-body_person(const struct fconf *c, const char *self, const struct fmsg *m, char *cb,
+body_person(const struct fconf *c, const struct who *w, const struct fmsg *m, char *cb,
     int *person)
 {
 	*person = 0;
 	for (size_t i = 0; i < m->segs.n && !*person; i++)
 		if (m->segs.v[i].where == FWHERE_BODY &&
-		    scan_segment(c, self, m->by_member, &m->segs.v[i], 1, person, NULL, cb) < 0)
+		    scan_segment(c, w, &m->segs.v[i], 1, person, NULL, cb) < 0)
 			return -1;
 	return 0;
 }
@@ -737,7 +748,7 @@ body_person(const struct fconf *c, const char *self, const struct fmsg *m, char 
  * ("Per V. har fået kræft" / "Han vil ikke ..."), so they are scanned last,
  * and the body is searched for a person only when a subject needs one. */
 static int
-scan_subjects(const struct fconf *c, const char *self, const struct fmsg *m, int cpr_seen,
+scan_subjects(const struct fconf *c, const struct who *w, const struct fmsg *m, int cpr_seen,
     char *cb, struct ffindings *out)
 {
 	int person = -1;
@@ -751,18 +762,37 @@ scan_subjects(const struct fconf *c, const char *self, const struct fmsg *m, int
 			continue;
 		if (!cpr_seen && person < 0) {
 			/* Without a person in reach nothing can count: look first. */
-			rc = scan_segment(c, self, m->by_member, g, 1, NULL, &probe, cb);
+			rc = scan_segment(c, w, g, 1, NULL, &probe, cb);
 			found = probe.n;
 			ffindings_free(&probe);
 			if (rc < 0)
 				return -1;
 			if (found == 0)
 				continue;
-			if (body_person(c, self, m, cb, &person) < 0)
+			if (body_person(c, w, m, cb, &person) < 0)
 				return -1;
 		}
-		if (scan_segment(c, self, m->by_member, g, cpr_seen || person > 0, NULL, out, cb) < 0)
+		if (scan_segment(c, w, g, cpr_seen || person > 0, NULL, out, cb) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* "Debatindlæg: ...", "Nyhedsbrev maj": a subject that says the mail is a
+ * public text says it of the body too. 1, 0 or -1. */
+static int
+public_subject(const struct fconf *c, const struct fmsg *m, char *cb)
+{
+	for (size_t i = 0; i < m->segs.n; i++) {
+		const struct fseg *g = &m->segs.v[i];
+		int r;
+		if (g->where != FWHERE_SUBJECT)
+			continue;
+		cb[0] = ' ';
+		ftext_canon(cb + 1, g->text, g->len);
+		cb[g->len + 1] = ' ';
+		if ((r = fkw_person_public_text(c->kw.dict, cb, g->len + 2)) != 0)
+			return r;
 	}
 	return 0;
 }
@@ -771,6 +801,7 @@ int
 fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 {
 	int cpr_seen = (ffindings_cats(out) >> FCAT_CPR) & 1, rc = 0;
+	struct who w;
 	char self[sizeof(m->from_name) + sizeof(m->to_names) + 1];
 	size_t max = 0, n1 = strlen(m->from_name), n2 = strlen(m->to_names);
 	char *cb;
@@ -788,11 +819,15 @@ fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 			max = m->segs.v[i].len;
 	if ((cb = malloc(max + 2)) == NULL)
 		return -1;
+	w.self = self;
+	w.own = m->by_member;
+	if ((w.pub = public_subject(c, m, cb)) < 0)
+		rc = -1;
 	for (size_t i = 0; rc == 0 && i < m->segs.n; i++)
 		if (m->segs.v[i].where != FWHERE_SUBJECT)
-			rc = scan_segment(c, self, m->by_member, &m->segs.v[i], cpr_seen, NULL, out, cb);
+			rc = scan_segment(c, &w, &m->segs.v[i], cpr_seen, NULL, out, cb);
 	if (rc == 0)
-		rc = scan_subjects(c, self, m, cpr_seen, cb, out);
+		rc = scan_subjects(c, &w, m, cpr_seen, cb, out);
 	free(cb);
 	return rc;
 }

@@ -25,7 +25,9 @@ struct scan {
 	const struct fkw_dict *d;
 	const char *self;  /* sender's and addressees' display names, lower-cased */
 	int own;           /* the member's own words: first person is the member */
-	int public_text;   /* the text says it is public: a role word names nobody */
+	int public_text;   /* 1: the text says it is public, a role word names nobody;
+	                      2: it says the person is made up, a name names nobody */
+	int public_subject; /* the message's subject says so ("Debatindlæg: ..."), for the body */
 	const char *orig;  /* the segment text, len bytes */
 	const char *cb;    /* " " + canon(orig) + " " */
 	size_t len;
