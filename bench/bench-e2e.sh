@@ -33,20 +33,21 @@
 #   CERTS=BUILD/cmd/fortrolig-certs bench/bench-e2e.sh
 # Environment: BENCH_N messages per session (50), BENCH_BIG_N the same for
 # the 2 MB rounds (3), BENCH_SESSIONS (20), BENCH_ROUNDS (names of rounds
-# to run, all when empty), E2E_KEEP=1 keeps the temp dir.
+# to run, all when empty), BENCH_CONF_EXTRA (settings appended to the
+# milter's configuration, to measure one), E2E_KEEP=1 keeps the temp dir.
 #
 # Results on the 2-core build machine (shared), see README.md "Speed":
 # RESULTS-BEGIN
-# bench-e2e: 2026-12-06, 20 sessions, 2 cores, Postfix 3.7.11
+# bench-e2e: 2026-12-06 (later; two libFuzzer runs at nice 19 beside it), 20 sessions, 2 cores, Postfix 3.7.11
 # | round | mail | msgs | delivered msg/s | milter CPU ms/msg | peak RSS MB | CPU vs minimal | msg/s vs minimal | client CPU |
 # |---|---|---|---|---|---|---|---|---|
-# | none | reply-clean | 1000 | 550.3 | - | - | - | - | 22% |
-# | minimal | reply-clean | 1000 | 364.9 | 0.25 | 2.3 | - | - | 13% |
-# | fortrolig | reply-clean | 1000 | 275.8 | 1.49 | 35.4 | 6.0x | 0.76 | 11% |
-# | conf-internal | reply-conf | 1000 | 174.7 | 2.37 | 35.2 | 9.5x | 0.48 | 8% |
-# | conf-smime | reply-conf | 1000 | 171.7 | 2.73 | 36.3 | 10.9x | 0.47 | 8% |
-# | minimal-2mb | pdf-2mb | 60 | 34.2 | 1.83 | 2.6 | - | - | 57% |
-# | fortrolig-2mb | pdf-2mb | 60 | 23.7 | 14.50 | 72.7 | 7.9x | 0.69 | 41% |
+# | none | reply-clean | 1000 | 511.3 | - | - | - | - | 23% |
+# | minimal | reply-clean | 1000 | 316.5 | 0.27 | 2.3 | - | - | 14% |
+# | fortrolig | reply-clean | 1000 | 277.4 | 1.34 | 28.3 | 5.0x | 0.88 | 12% |
+# | conf-internal | reply-conf | 1000 | 116.8 | 2.39 | 29.6 | 8.9x | 0.37 | 6% |
+# | conf-smime | reply-conf | 1000 | 108.0 | 2.79 | 30.4 | 10.3x | 0.34 | 5% |
+# | minimal-2mb | pdf-2mb | 60 | 29.9 | 1.83 | 3.0 | - | - | 57% |
+# | fortrolig-2mb | pdf-2mb | 60 | 14.8 | 34.33 | 54.7 | 18.8x | 0.49 | 33% |
 # RESULTS-END
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

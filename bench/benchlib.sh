@@ -42,7 +42,8 @@ pki_cert lars "$OUTSIDE" enc rsa
 cp "$W/pki/ca.pem" "$W/milter/ca.pem"
 chmod 644 "$W/milter/ca.pem"
 
-# write_conf NAME: a configuration with a thread memory of its own
+# write_conf NAME: a configuration with a thread memory of its own, and
+# BENCH_CONF_EXTRA's settings (to compare one setting's cost)
 write_conf() {
     cat >"$W/milter/$1.conf" <<CONF
 mode = "enforce";
@@ -55,6 +56,7 @@ smime = { store = "$W/milter/smime"; ca_file = "$W/milter/ca.pem"; };
 pgp = { home = "$W/milter/no-gnupg"; };
 detectors = { keywords = { dir = "$W/milter/words"; }; };
 store = { backend = "lmdb"; path = "$W/milter/state/$1.db"; key_file = "$W/milter/state/$1.key"; };
+${BENCH_CONF_EXTRA:-}
 CONF
     chmod 644 "$W/milter/$1.conf"
 }
