@@ -34,7 +34,7 @@ FLOORS = {
     # thread >= 95%, false positives <= 2%). These floors guard what is reached;
     # the tune floors fell when batch h (written blind) was split in.
     "tune": [
-        ("recall all", "recall", None, 0.85),
+        ("recall all", "recall", None, 0.86),
         ("recall hard", "recall", "hard", 0.78),
         ("recall thread", "recall", "thread", 0.82),
         ("false positives all clean outbound", "fp", None, 0.01),

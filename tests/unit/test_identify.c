@@ -158,6 +158,13 @@ static const struct {
 	{ "a confidential tag in the subject still is one",
 	  MAIL("Signe <sf@bakkeby.dk>", "Partners <p@example.eu>", "Confidential: budget draft",
 	  "Dear partners,\r\n\r\nThe draft is attached.\r\n"), 1 },
+	{ "English everyday words about a named man",
+	  MAIL("Aisha <ar@bakkeby.dk>", "Team <team@example.org>", "Follow-up",
+	  "Dear team,\r\n\r\nMr Bent Larsen on Kirkevej tried to take his own life last month "
+	  "and is home from hospital now.\r\n"), 1 },
+	{ "a sentence in English about a named neighbour",
+	  MAIL("Aisha <ar@bakkeby.dk>", "Sam <sam@gmail.com>", "Next door",
+	  "Henrik M\xc3\xb8lby next door got a suspended sentence yesterday.\r\n"), 1 },
 	{ "a bare number label keeps the CPR number",
 	  MAIL("Anne Holm <anne@bakkeby.dk>", "Ole <ole@gmail.com>", "Liste",
 	  "Nummer 140549-0389 her.\r\n"), 1 },
