@@ -34,8 +34,8 @@ FLOORS = {
     # thread >= 95%, false positives <= 2%). These floors guard what is reached;
     # the tune floors fell when batch h (written blind) was split in.
     "tune": [
-        ("recall all", "recall", None, 0.86),
-        ("recall hard", "recall", "hard", 0.78),
+        ("recall all", "recall", None, 0.88),
+        ("recall hard", "recall", "hard", 0.79),
         ("recall thread", "recall", "thread", 0.82),
         ("false positives all clean outbound", "fp", None, 0.01),
     ],
