@@ -361,14 +361,23 @@ out:
 static void
 set_malloc(struct fort_lib *lib)
 {
+#if defined(M_MMAP_THRESHOLD) && defined(M_ARENA_MAX)
 	struct fconf *c = fort_lib_conf(lib);
+	const char *tun = getenv("GLIBC_TUNABLES");
 	long arenas = c->malloc_arenas ? c->malloc_arenas : sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (c->mmap_threshold > 0 && mallopt(M_MMAP_THRESHOLD, (int)c->mmap_threshold) != 1)
 		flog(NULL, LOG_WARNING, "cannot set the malloc mmap threshold");
+	/* The default gives way to an administrator's environment. */
+	if (c->malloc_arenas == 0 && (getenv("MALLOC_ARENA_MAX") ||
+	    (tun && strstr(tun, "arena_max"))))
+		arenas = 0;
 	if (arenas > 0 && mallopt(M_ARENA_MAX, (int)arenas) != 1)
 		flog(NULL, LOG_WARNING, "cannot set the number of malloc arenas");
 	fconf_unref(c);
+#else
+	(void)lib;   /* not glibc: its allocator's own settings */
+#endif
 }
 
 int

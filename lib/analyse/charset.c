@@ -36,23 +36,8 @@ put_byte_1252(struct fbuf *out, unsigned char b)
 	return put_cp(out, b);
 }
 
-/* UTF-8 as it is, with every invalid byte read as windows-1252. */
-/* Valid UTF-8 as it is, a NUL as a blank (it must not end the text). */
-static int
-put_run(struct fbuf *out, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		const unsigned char *nul = memchr(p, 0, n);
-		size_t k = nul ? (size_t)(nul - p) : n;
-		if (fbuf_add(out, p, k) < 0 || (nul && fbuf_addc(out, ' ') < 0))
-			return -1;
-		k += nul ? 1 : 0;
-		p += k;
-		n -= k;
-	}
-	return 0;
-}
-
+/* UTF-8 as it is, with every invalid byte read as windows-1252 (a NUL too:
+ * g_utf8_validate_len stops there, and it becomes a blank). */
 static int
 put_utf8(struct fbuf *out, const unsigned char *p, size_t n)
 {
@@ -65,7 +50,7 @@ put_utf8(struct fbuf *out, const unsigned char *p, size_t n)
 		} else {
 			run = (size_t)((const unsigned char *)end - (p + i));
 		}
-		if (put_run(out, p + i, run) < 0)
+		if (fbuf_add(out, p + i, run) < 0)
 			return -1;
 		i += run;
 		if (i < n && put_byte_1252(out, p[i++]) < 0)

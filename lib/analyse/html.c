@@ -220,7 +220,11 @@ on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 		newline(r);
 		text(r, MARKER, sizeof(MARKER) - 1);
 		newline(r);
-	} else if (r->box == 0 && is_box(k, atts)) {
+	} else if (is_box(k, atts)) {
+		/* A box inside an undecided one: the outer is decided by what
+		 * it has so far, so the inner one gets its own look. */
+		if (r->box)
+			box_decide(r);
 		f |= EL_BOX;
 		r->box = r->depth;
 		r->box_at = r->out->len;
@@ -319,14 +323,15 @@ fhtml_to_text(const char *html, size_t len, struct fbuf *out)
 	}
 	r->out = out;
 	r->line_start = 1;
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET | HTML_PARSE_NOBLANKS | XML_PARSE_HUGE);
 	/* As htmlCtxtReadMemory(..., "UTF-8", ...): a <meta charset> must not
 	 * switch the decoding of what is UTF-8 already. */
-	if (utf8 && xmlSwitchToEncoding(ctxt, utf8) == 0) {
+	if (utf8) {
+		xmlSwitchToEncoding(ctxt, utf8);
 		xmlFree((xmlChar *)ctxt->input->encoding);
 		ctxt->input->encoding = xmlStrdup((const xmlChar *)"UTF-8");
 	}
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_NOBLANKS | XML_PARSE_HUGE);
 	use_sax(ctxt, r);
 	htmlParseDocument(ctxt);
 	halted = ctxt->disableSAX != 0;

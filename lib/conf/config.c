@@ -383,6 +383,16 @@ check_hold(struct loadctx *lc, const config_t *cfg, struct fconf *c)
 	return 0;
 }
 
+/* Below 64 KiB nearly every allocation would be a mapping of its own. */
+static int
+check_malloc(struct loadctx *lc, const config_t *cfg, const struct fconf *c)
+{
+	if (c->mmap_threshold > 0 && c->mmap_threshold < 65536)
+		return fconf_fail(lc, config_lookup(cfg, "limits.malloc_mmap_threshold"),
+		    "limits.malloc_mmap_threshold must be 0 or at least 65536");
+	return 0;
+}
+
 /* An unreadable map is no load error: every tls domain is then uncovered
  * (ftlsmap_enforced), and the milter warns once per load. */
 static int
@@ -420,7 +430,7 @@ load_all(struct loadctx *lc, config_t *cfg, struct fconf *c, const char *words_d
 	    norm_list(lc, cfg, &c->internal_domains, 1, "internal_domains") < 0)
 		return -1;
 	if (check_metrics(lc, cfg, c) < 0 || check_hold(lc, cfg, c) < 0 ||
-	    load_tls_map(lc, cfg, c) < 0)
+	    check_malloc(lc, cfg, c) < 0 || load_tls_map(lc, cfg, c) < 0)
 		return -1;
 	if (!fstore_known(c->store.backend))
 		return fconf_fail(lc, config_lookup(cfg, "store.backend"),

@@ -312,9 +312,8 @@ asks_about(const struct fseg *g)
  * oplysninger": confidentiality as the topic (a verb or preposition before,
  * a kind of material after) is no tag on this mail. */
 static const char *const topic_before[] = {
-	"handling", "håndtering", "behandling", "om", "about", "on", "regarding", "sharing",
-	"deling", "sende", "sender", "sending", "send", "protecting", "beskyttelse", "with",
-	"med", NULL
+	"handling", "håndtering", "behandling", "om", "about", "regarding", "protecting",
+	"beskyttelse", NULL
 };
 static const char *const topic_after[] = {
 	"data", "information", "oplysninger", "materiale", "dokumenter", "documents", "mails",
@@ -350,12 +349,14 @@ static int
 scan_subject(const struct fseg *g, struct ffindings *out)
 {
 	for (size_t i = 0; subject_words[i]; i++) {
+		size_t wl = strlen(subject_words[i]);
 		int at = find_word(g->text, g->len, subject_words[i], 1, 0, g->len);
+		/* Every occurrence: "Handling confidential data - CONFIDENTIAL". */
+		while (at >= 0 && as_topic(g, at, wl))
+			at = find_word(g->text, g->len, subject_words[i], 1, (size_t)at + wl, g->len);
 		if (at < 0)
 			continue;
 		if (strncmp(subject_words[i], "lukke", 5) == 0 && asks_about(g))
-			continue;
-		if (as_topic(g, at, strlen(subject_words[i])))
 			continue;
 		return ffindings_add(out, "marking", FCAT_MARKING, FWHERE_SUBJECT, 90,
 		    "subject tag");

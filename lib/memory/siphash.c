@@ -1,5 +1,5 @@
 /* siphash: SipHash-2-4-128 (see siphash.h); checked against OpenSSL's
- * SIPHASH MAC in tests/unit/test_siphash.c. */
+ * SIPHASH MAC in tests/unit/test_thread.c. */
 #include "config.h"
 
 #include <string.h>

@@ -196,5 +196,6 @@ lmdb_any(struct fstore *s, char *err, size_t errlen)
 }
 
 const struct fstore_ops fstore_lmdb_ops = {
-	"lmdb", lmdb_open, lmdb_put, lmdb_get, lmdb_purge, lmdb_close, lmdb_any,
+	.name = "lmdb", .open = lmdb_open, .put = lmdb_put, .get = lmdb_get,
+	.purge = lmdb_purge, .close = lmdb_close, .any = lmdb_any,
 };

@@ -297,5 +297,6 @@ redis_any(struct fstore *s, char *err, size_t errlen)
 }
 
 const struct fstore_ops fstore_redis_ops = {
-	"redis", redis_open, redis_put, redis_get, redis_purge, redis_close, redis_any,
+	.name = "redis", .open = redis_open, .put = redis_put, .get = redis_get,
+	.purge = redis_purge, .close = redis_close, .any = redis_any,
 };

@@ -53,9 +53,9 @@ format_check(struct fthr *t, const struct fconf *c)
 			t->legacy_until = t->legacy_until << 8 | v.id[i];
 		return;
 	}
-	if ((any = t->ops->any(t->store, err, sizeof(err))) < 0)
-		return;
-	if (any == 0)
+	/* Not known (DBSIZE not allowed, say): older data assumed, and the
+	 * record written so that this is decided once. */
+	if ((any = t->ops->any(t->store, err, sizeof(err))) == 0)
 		t->legacy_until = 0;
 	memset(&v, 0, sizeof(v));
 	for (int i = 0; i < FTHR_IDLEN; i++)
@@ -128,6 +128,7 @@ fthr_close(struct fthr *t)
 	t->ops->close(t->store);
 	fmac_free(&t->mac);
 	OPENSSL_cleanse(t->key, sizeof(t->key));
+	OPENSSL_cleanse(&t->fp, sizeof(t->fp));
 	free(t);
 }
 

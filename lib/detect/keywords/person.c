@@ -179,31 +179,27 @@ static const char *const quantifiers[] = {
 
 static const char *const of[] = { "af", "of", NULL };
 
-/* "en politik mod socialt bedrageri", "indsatsen mod ensomhed", "the fight
- * against fraud": the term is what a policy is about, not what someone did
- * or has. */
+/* "en politik mod socialt bedrageri", "forebyggelse af misbrug", "the
+ * prevention of fraud": the term is what a policy is about, not what someone
+ * did or has. Not "kamp", "indsats" or "handleplan": those are one person's
+ * too ("hans kamp mod kræften", "handleplan for borgeren"). */
 static const char *const policy_nouns[] = {
-	"politik", "politikken", "indsats", "indsatsen", "kamp", "kampen", "bekæmpelse",
-	"bekæmpelsen", "forebyggelse", "forebyggelsen", "strategi", "strategien", "kampagne",
-	"kampagnen", "handleplan", "handlingsplan", "policy", "fight", "prevention", "campaign",
+	"politik", "politikken", "bekæmpelse", "bekæmpelsen", "forebyggelse", "forebyggelsen",
+	"strategi", "strategien", "kampagne", "kampagnen", "policy", "prevention", "campaign",
 	"strategy", NULL
 };
-static const char *const policy_preps[] = { "mod", "imod", "af", "for", "against", "of", "on", NULL };
+static const char *const policy_preps[] = { "mod", "imod", "af", "against", "of", NULL };
 
 static int
 policy_object(const struct scan *sc, struct fkw_tok_word first)
 {
-	struct fkw_tok_word t = first;
+	struct fkw_tok_word t = fkw_tok_prev(&sc->tk, first);
 
-	/* Up to two words between ("mod socialt bedrageri", "against benefit fraud"). */
-	for (int k = 0; k < 3; k++) {
+	/* At most one word between ("mod socialt bedrageri"). */
+	if (t.len && !word_in(sc, t, policy_preps))
 		t = fkw_tok_prev(&sc->tk, t);
-		if (t.len == 0)
-			return 0;
-		if (word_in(sc, t, policy_preps))
-			return word_in(sc, fkw_tok_prev(&sc->tk, t), policy_nouns);
-	}
-	return 0;
+	return t.len && word_in(sc, t, policy_preps) &&
+	    word_in(sc, fkw_tok_prev(&sc->tk, t), policy_nouns);
 }
 
 /* "borger.dk", "www.politi.dk", "x@sundhed.dk": a word of a host name is
@@ -310,22 +306,33 @@ static const char *const public_markers[] = {
 	" pressemeddelelse ", " til offentliggørelse ", " alle er velkomne ", " offentligt møde ",
 	" åbent møde ", " borgermøde ", " debatindlæg ", " læserbrev ", " nyhedsbrev ",
 	" press release ", " public meeting ", " everyone is welcome ", " newsletter ",
-	" op ed ", " debatredaktionen ", " indlæg til ", " letter to the editor ",
+	" op ed ", " debatredaktionen ", " letter to the editor ",
 	/* A made-up or anonymised case: its "kvinde på 45" is nobody. */
 	" anonymiseret ", " anonymiserede ", " anonymised ", " anonymized ",
 	" typisk forløb ", " typisk sag ", " tænkt eksempel ", " fiktivt eksempel ",
 	" typical case ", " hypothetical ", " ikke en bestemt person ", " ingen bestemt person ",
-	" vi kan kalde hende ", " vi kan kalde ham ", " lad os kalde hende ", " lad os kalde ham ",
-	" not a real person ", " let s call her ", " let s call him ", NULL
+	" not a real person ", NULL
 };
 /* Of those, the ones that say the person was made up: then a name is
- * invented too ("vi kan kalde hende Sofie") and names nobody. */
+ * invented too ("Sofie ... er ikke en bestemt person") and names nobody. */
 static const char *const invented[] = {
-	" tænkt eksempel ", " fiktivt eksempel ", " hypothetical ", " ikke en bestemt person ",
-	" ingen bestemt person ", " vi kan kalde hende ", " vi kan kalde ham ",
-	" lad os kalde hende ", " lad os kalde ham ", " not a real person ", " let s call her ",
-	" let s call him ", NULL
+	" tænkt eksempel ", " fiktivt eksempel ", " ikke en bestemt person ",
+	" ingen bestemt person ", " not a real person ", NULL
 };
+
+/* "ikke et tænkt eksempel", "not a hypothetical": the marker denied. */
+static int
+denied(const char *cb, size_t at)
+{
+	static const char *const no[] = { " ikke et", " ikke en", " not a", " intet", " no", NULL };
+
+	for (size_t i = 0; no[i]; i++) {
+		size_t l = strlen(no[i]);
+		if (at >= l && memcmp(cb + at - l, no[i], l) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 /* The markers without their blanks, for the dictionary's marker engine. */
 int
@@ -361,6 +368,8 @@ on_marker(size_t at, size_t id, void *arg)
 	size_t l = strlen(mk);
 
 	if (at >= 1 && at - 1 <= m->n && m->n - (at - 1) >= l && memcmp(m->cb + at - 1, mk, l) == 0) {
+		if (denied(m->cb, at - 1))
+			return 0;
 		for (size_t i = 0; invented[i]; i++)
 			if (strcmp(mk, invented[i]) == 0)
 				m->found = 2;

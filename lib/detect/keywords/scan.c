@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buffer.h"
 #include "detect/detect.h"
@@ -688,15 +689,15 @@ persons_anywhere(struct scan *sc, int *person)
 	return any_person(sc, person);
 }
 
-/* Findings of one segment into out (NULL: none wanted); *person (NULL: not
- * wanted) receives whether the segment names or points at a person at all.
- * cb is scratch space of at least g->len + 2 bytes. */
 struct who {
 	const char *self;   /* the sender's and addressees' names */
 	int own;            /* the member's own mail */
 	int pub;            /* its subject says it is a public text */
 };
 
+/* Findings of one segment into out (NULL: none wanted); *person (NULL: not
+ * wanted) receives whether the segment names or points at a person at all.
+ * cb is scratch space of at least g->len + 2 bytes. */
 static int
 scan_segment(const struct fconf *c, const struct who *w, const struct fseg *g,
     int person_given, int *person, struct ffindings *out, char *cb)
@@ -779,20 +780,29 @@ scan_subjects(const struct fconf *c, const struct who *w, const struct fmsg *m, 
 }
 
 /* "Debatindlæg: ...", "Nyhedsbrev maj": a subject that says the mail is a
- * public text says it of the body too. 1, 0 or -1. */
+ * public text says it of the body too (a role word names nobody there; a
+ * name still does). Not a reply's or a forward's subject: the body is then
+ * about the earlier mail, not that mail itself. 1, 0 or -1. */
+static const char *const reply_prefix[] = { "re:", "sv:", "aw:", "fw:", "fwd:", "vs:", "vb:", NULL };
+
 static int
 public_subject(const struct fconf *c, const struct fmsg *m, char *cb)
 {
 	for (size_t i = 0; i < m->segs.n; i++) {
 		const struct fseg *g = &m->segs.v[i];
-		int r;
+		const char *t = g->text + strspn(g->text, " \t");
+		int r, reply = 0;
 		if (g->where != FWHERE_SUBJECT)
+			continue;
+		for (size_t k = 0; reply_prefix[k] && !reply; k++)
+			reply = strncasecmp(t, reply_prefix[k], strlen(reply_prefix[k])) == 0;
+		if (reply)
 			continue;
 		cb[0] = ' ';
 		ftext_canon(cb + 1, g->text, g->len);
 		cb[g->len + 1] = ' ';
 		if ((r = fkw_person_public_text(c->kw.dict, cb, g->len + 2)) != 0)
-			return r;
+			return r < 0 ? -1 : 1;
 	}
 	return 0;
 }
