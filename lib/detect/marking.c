@@ -83,6 +83,15 @@ word_before(const char *s, size_t p, char *w, size_t wn)
 	return b;
 }
 
+static int
+in_list(const char *w, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(w, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* "Ikke fortroligt", "ikke længere fortroligt", "not confidential": a
  * person saying the opposite of a marking. */
 static int
@@ -94,10 +103,7 @@ negated(const char *s, size_t p)
 
 	if (strcmp(w, "længere") == 0 || strcmp(w, "longer") == 0 || strcmp(w, "mere") == 0)
 		word_before(s, b, w, sizeof(w));
-	for (size_t i = 0; neg[i]; i++)
-		if (strcmp(w, neg[i]) == 0)
-			return 1;
-	return strcmp(w, "no") == 0;
+	return in_list(w, neg) || strcmp(w, "no") == 0;
 }
 
 /* The first byte is compared inline: a call to strncasecmp at every byte
@@ -320,14 +326,6 @@ static const char *const topic_after[] = {
 	"e-mails", "personoplysninger", "sager", NULL
 };
 
-static int
-in_list(const char *w, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(w, list[i]) == 0)
-			return 1;
-	return 0;
-}
 
 static int
 as_topic(const struct fseg *g, int at, size_t wl)

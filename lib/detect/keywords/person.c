@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyse/message.h"
 #include "analyse/signoff.h"
 #include "base/types.h"
 #include "conf/config.h"
@@ -390,6 +391,34 @@ fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n)
 	if (fkw_engine_scan(d->hs_public, cb, n, on_marker, &m) < 0)
 		return -1;
 	return m.found;
+}
+
+/* "Debatindlæg: ...", "Nyhedsbrev maj": a subject that says the mail is a
+ * public text says it of the body too (a role word names nobody there; a
+ * name still does). Not a reply's or a forward's subject: the body is then
+ * about the earlier mail, not that mail itself. 1, 0 or -1. */
+static const char *const reply_prefix[] = { "re:", "sv:", "aw:", "fw:", "fwd:", "vs:", "vb:", NULL };
+
+int
+fkw_person_public_subject(const struct fkw_dict *d, const struct fmsg *m, char *cb)
+{
+	for (size_t i = 0; i < m->segs.n; i++) {
+		const struct fseg *g = &m->segs.v[i];
+		const char *t = g->text + strspn(g->text, " \t");
+		int r, reply = 0;
+		if (g->where != FWHERE_SUBJECT)
+			continue;
+		for (size_t k = 0; reply_prefix[k] && !reply; k++)
+			reply = strncasecmp(t, reply_prefix[k], strlen(reply_prefix[k])) == 0;
+		if (reply)
+			continue;
+		cb[0] = ' ';
+		ftext_canon(cb + 1, g->text, g->len);
+		cb[g->len + 1] = ' ';
+		if ((r = fkw_person_public_text(d, cb, g->len + 2)) != 0)
+			return r < 0 ? -1 : 1;
+	}
+	return 0;
 }
 
 /* ---- judgement calls (off unless IT turns them on) ---- */

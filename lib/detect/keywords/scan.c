@@ -779,34 +779,6 @@ scan_subjects(const struct fconf *c, const struct who *w, const struct fmsg *m, 
 	return 0;
 }
 
-/* "Debatindlæg: ...", "Nyhedsbrev maj": a subject that says the mail is a
- * public text says it of the body too (a role word names nobody there; a
- * name still does). Not a reply's or a forward's subject: the body is then
- * about the earlier mail, not that mail itself. 1, 0 or -1. */
-static const char *const reply_prefix[] = { "re:", "sv:", "aw:", "fw:", "fwd:", "vs:", "vb:", NULL };
-
-static int
-public_subject(const struct fconf *c, const struct fmsg *m, char *cb)
-{
-	for (size_t i = 0; i < m->segs.n; i++) {
-		const struct fseg *g = &m->segs.v[i];
-		const char *t = g->text + strspn(g->text, " \t");
-		int r, reply = 0;
-		if (g->where != FWHERE_SUBJECT)
-			continue;
-		for (size_t k = 0; reply_prefix[k] && !reply; k++)
-			reply = strncasecmp(t, reply_prefix[k], strlen(reply_prefix[k])) == 0;
-		if (reply)
-			continue;
-		cb[0] = ' ';
-		ftext_canon(cb + 1, g->text, g->len);
-		cb[g->len + 1] = ' ';
-		if ((r = fkw_person_public_text(c->kw.dict, cb, g->len + 2)) != 0)
-			return r < 0 ? -1 : 1;
-	}
-	return 0;
-}
-
 int
 fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 {
@@ -831,7 +803,7 @@ fkw_scan(const struct fconf *c, const struct fmsg *m, struct ffindings *out)
 		return -1;
 	w.self = self;
 	w.own = m->by_member;
-	if ((w.pub = public_subject(c, m, cb)) < 0)
+	if ((w.pub = fkw_person_public_subject(c->kw.dict, m, cb)) < 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < m->segs.n; i++)
 		if (m->segs.v[i].where != FWHERE_SUBJECT)

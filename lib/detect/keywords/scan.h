@@ -8,6 +8,8 @@
 #include "analyse/signoff.h"
 #include "detect/keywords/tokens.h"
 
+struct fmsg;
+
 struct raw {
 	size_t at;         /* a byte inside the anchor token */
 	size_t entry;
@@ -59,6 +61,9 @@ int fkw_person_group(struct scan *sc, struct fkw_tok_word first);
 int fkw_person_is(const struct scan *sc, const struct hit *h);
 /* Does the canon buffer cb[0, n) say the text is public? */
 int fkw_person_public_text(const struct fkw_dict *d, const char *cb, size_t n);
+/* 1 when a subject (not a reply's or forward's) says the mail is public, 0,
+ * or -1; cb is scratch space of at least the longest subject + 2 bytes. */
+int fkw_person_public_subject(const struct fkw_dict *d, const struct fmsg *m, char *cb);
 /* IT's judgement calls (detectors.keywords): health the person made public
  * herself, a court's public verdict. 1 when cat is not to be found here. */
 int fkw_person_judged_public(const struct scan *sc, const struct fconf *c, int cat);
